@@ -1,0 +1,82 @@
+import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
+
+import { headerValue } from './http';
+import type { AuthResult, Authenticator } from './pipeline';
+import { secretsEqual } from './signatures';
+
+/** Accepts every request: for senders configured without authentication. */
+export const acceptAnyRequest: Authenticator = () => ({ ok: true });
+
+/** An HTTP header name as RFC 9110 defines a token. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Whether the text holds control characters (other than tab), which cannot travel in a header. */
+function hasControlCharacters(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+	}
+	return false;
+}
+
+export const MIN_HEADER_SECRET_LENGTH = 16;
+
+function configurationError(message: string): AuthResult {
+	return { ok: false, statusCode: 500, reason: 'configuration', message };
+}
+
+/**
+ * Checks that the request carries the configured header with the configured value. The name
+ * is matched case-insensitively (HTTP header names are), the value exactly and in constant time.
+ */
+export function headerAuthenticator(credentials: ICredentialDataDecryptedObject): Authenticator {
+	const name = String(credentials.headerName ?? '').trim();
+	const expected = String(credentials.headerSecret ?? '');
+	if (!HEADER_NAME.test(name)) {
+		return () => configurationError('The credential has no valid header name');
+	}
+	if (expected === '') {
+		return () => configurationError('The credential has no header value');
+	}
+	return (delivery) => {
+		const received = headerValue(delivery.headers, name);
+		if (received === undefined) {
+			return { ok: false, statusCode: 401, reason: 'missing-header', message: `Missing header ${name}` };
+		}
+		if (!secretsEqual(received, expected)) {
+			return {
+				ok: false,
+				statusCode: 401,
+				reason: 'wrong-header-value',
+				message: `Header ${name} does not match the configured value`,
+			};
+		}
+		return { ok: true };
+	};
+}
+
+/**
+ * The credential test for header credentials. There is no remote API to ask, so it checks what
+ * can be known locally: a valid header name and a value long enough to be a secret that can be
+ * sent as a header.
+ */
+export function testHeaderCredential(data: ICredentialDataDecryptedObject): INodeCredentialTestResult {
+	const name = String(data.headerName ?? '').trim();
+	const value = String(data.headerSecret ?? '');
+	if (!HEADER_NAME.test(name)) {
+		return { status: 'Error', message: 'Header Name must be a valid HTTP header name (letters, digits, - and _)' };
+	}
+	if (value === '') return { status: 'Error', message: 'Header Value is empty' };
+	if (hasControlCharacters(value) || value.trim() !== value) {
+		return {
+			status: 'Error',
+			message: 'Header Value contains line breaks, control characters or surrounding spaces, which cannot be sent in a header',
+		};
+	}
+	if (value.length < MIN_HEADER_SECRET_LENGTH) {
+		return {
+			status: 'Error',
+			message: `Header Value is shorter than ${MIN_HEADER_SECRET_LENGTH} characters; use a longer random value`,
+		};
+	}
+	return { status: 'OK', message: `Requests must carry the header ${name} with this value` };
+}

@@ -1,0 +1,57 @@
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+/** Request headers as Node.js gives them: names lower-cased, repeated headers joined or listed. */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** What the sender delivered, before anything is trusted. */
+export interface Delivery {
+	/** The exact bytes of the body (decompressed when the sender used gzip or deflate). */
+	raw: Buffer;
+	headers: RequestHeaders;
+}
+
+/** The short JSON body every trigger answers with when it starts no execution. */
+export interface ReplyBody {
+	status: 'ok' | 'ignored' | 'rejected';
+	reason: string;
+	message: string;
+}
+
+interface RequestWithRawBody {
+	headers: RequestHeaders;
+	rawBody?: Buffer;
+	readRawBody?: () => Promise<void>;
+}
+
+/**
+ * Returns the body exactly as it arrived. n8n keeps it on `rawBody` for the body types it parses
+ * and offers `readRawBody()` for the others; signatures must be checked over these bytes, never
+ * over JSON that was parsed and serialised again.
+ */
+export async function readDelivery(context: IWebhookFunctions): Promise<Delivery> {
+	const request = context.getRequestObject() as unknown as RequestWithRawBody;
+	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+		await request.readRawBody();
+	}
+	return { raw: request.rawBody ?? Buffer.alloc(0), headers: request.headers };
+}
+
+/**
+ * Reads one header. Node.js lower-cases incoming header names, so the lookup lower-cases the
+ * name asked for: senders and their documentation spell names in several casings.
+ */
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
+	const value = headers[name.toLowerCase()];
+	return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Answers the sender directly and tells n8n not to start an execution. */
+export function reply(
+	context: IWebhookFunctions,
+	statusCode: number,
+	body: ReplyBody,
+): IWebhookResponseData {
+	const response = context.getResponseObject();
+	response.status(statusCode).json(body);
+	return { noWebhookResponse: true };
+}

@@ -1,0 +1,57 @@
+// A real HTTP server for tests: reads the request body from the socket the way n8n does
+// (decompressing gzip and deflate), hands the raw bytes to a handler, and writes its answer.
+const http = require('node:http');
+const zlib = require('node:zlib');
+
+/**
+ * @typedef {{ statusCode: number, body: unknown }} Answer
+ * @param {(request: { method: string, url: string, headers: Record<string, string | string[] | undefined>, raw: Buffer }) => Promise<Answer>} handle
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+async function startServer(handle) {
+	const server = http.createServer((req, res) => {
+		/** @type {NodeJS.ReadableStream} */
+		let stream = req;
+		const encoding = req.headers['content-encoding'];
+		if (encoding === 'gzip') stream = req.pipe(zlib.createGunzip());
+		else if (encoding === 'deflate') stream = req.pipe(zlib.createInflate());
+		const chunks = [];
+		stream.on('data', (chunk) => chunks.push(chunk));
+		stream.on('error', () => {
+			res.writeHead(400, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ message: 'Could not decompress the body' }));
+		});
+		stream.on('end', async () => {
+			try {
+				const answer = await handle({
+					method: req.method ?? 'GET',
+					url: req.url ?? '/',
+					headers: req.headers,
+					raw: Buffer.concat(chunks),
+				});
+				res.writeHead(answer.statusCode, { 'content-type': 'application/json; charset=utf-8' });
+				res.end(JSON.stringify(answer.body));
+			} catch (error) {
+				res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ message: String(error) }));
+			}
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const address = server.address();
+	const port = typeof address === 'object' && address !== null ? address.port : 0;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
+	};
+}
+
+/**
+ * @param {string | Buffer} body
+ * @returns {Buffer}
+ */
+function gzip(body) {
+	return zlib.gzipSync(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+}
+
+module.exports = { startServer, gzip };
