@@ -12,6 +12,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { acceptAnyRequest, headerAuthenticator, testHeaderCredential } from '../shared/auth';
+import { rawBodyParameter, webhookEndpoint } from '../shared/description';
 import { receiveWebhook } from '../shared/pipeline';
 import { qondorReceiveSettings, qondorSpec } from './receiver';
 import type { QondorOptions } from './receiver';
@@ -39,15 +40,9 @@ export class QondorTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['headerAuth'] } },
 			},
 		],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				path: 'qondor',
-			},
-		],
+		webhooks: [webhookEndpoint('qondor')],
 		properties: [
+			rawBodyParameter,
 			{
 				displayName:
 					'Qondor sets up webhooks for you. Send the Qondor team the Production URL above, the topics you need, which offices they cover, and the header name and value from the credential. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#qondor-trigger" target="_blank">Setup guide</a>',
@@ -100,7 +95,7 @@ export class QondorTrigger implements INodeType {
 			},
 			{
 				displayName: 'Options',
-				name: 'options',
+				name: 'settings',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
@@ -194,7 +189,7 @@ export class QondorTrigger implements INodeType {
 				? acceptAnyRequest
 				: headerAuthenticator(await this.getCredentials('qondorWebhookApi'));
 		const topics = this.getNodeParameter('topics', ['*']) as string[];
-		const options = this.getNodeParameter('options', {}) as QondorOptions & IDataObject;
+		const options = this.getNodeParameter('settings', {}) as QondorOptions & IDataObject;
 		return await receiveWebhook(
 			this,
 			qondorSpec(options),

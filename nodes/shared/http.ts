@@ -23,17 +23,29 @@ interface RequestWithRawBody {
 	readRawBody?: () => Promise<void>;
 }
 
+export type ReadResult =
+	| { ok: true; delivery: Delivery }
+	| { ok: false; statusCode: 400 | 413; reason: string; message: string };
+
 /**
- * Returns the body exactly as it arrived. n8n keeps it on `rawBody` for the body types it parses
- * and offers `readRawBody()` for the others; signatures must be checked over these bytes, never
- * over JSON that was parsed and serialised again.
+ * Returns the body exactly as it arrived. n8n keeps it on `rawBody` once read and offers
+ * `readRawBody()` to read it (decompressing gzip and deflate, up to its payload size limit).
+ * Signatures must be checked over these bytes, never over JSON parsed and serialised again.
  */
-export async function readDelivery(context: IWebhookFunctions): Promise<Delivery> {
+export async function readDelivery(context: IWebhookFunctions): Promise<ReadResult> {
 	const request = context.getRequestObject() as unknown as RequestWithRawBody;
 	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
-		await request.readRawBody();
+		try {
+			await request.readRawBody();
+		} catch (error) {
+			const { status, type } = error as { status?: number; type?: string };
+			if (status === 413 || type === 'entity.too.large') {
+				return { ok: false, statusCode: 413, reason: 'too-large', message: 'The request body is larger than this n8n accepts' };
+			}
+			return { ok: false, statusCode: 400, reason: 'unreadable-body', message: 'The request body could not be read (truncated or badly compressed)' };
+		}
 	}
-	return { raw: request.rawBody ?? Buffer.alloc(0), headers: request.headers };
+	return { ok: true, delivery: { raw: request.rawBody ?? Buffer.alloc(0), headers: request.headers } };
 }
 
 /**

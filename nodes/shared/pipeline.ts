@@ -126,7 +126,11 @@ export async function receiveWebhook(
 	spec: SenderSpec,
 	settings: ReceiveSettings,
 ): Promise<IWebhookResponseData> {
-	const delivery = await readDelivery(context);
+	const read = await readDelivery(context);
+	if (!read.ok) {
+		return reply(context, read.statusCode, { status: 'rejected', reason: read.reason, message: read.message });
+	}
+	const { delivery } = read;
 	const { headers } = delivery;
 
 	const auth = settings.authenticate(delivery);
@@ -217,5 +221,8 @@ export async function receiveWebhook(
 	if (eventKey !== undefined) rememberEvent(staticData, eventKey);
 
 	const items = spec.toItems({ body, headers, name, id, known, issues });
-	return { workflowData: [items.map((json) => ({ json }))] };
+	return {
+		workflowData: [items.map((json) => ({ json }))],
+		webhookResponse: { status: 'accepted', reason: 'started', message: `${name} started the workflow` },
+	};
 }

@@ -29,7 +29,7 @@ export interface NodeSetup {
 export interface Outcome {
 	/** The HTTP status the sender sees (200 when an execution starts). */
 	statusCode: number;
-	/** The JSON body the node answered with, when it answered itself. */
+	/** The JSON body the sender sees: the node's own answer, or the one for a started execution. */
 	body: IDataObject | undefined;
 	/** Items of the execution, or undefined when no execution starts. */
 	items: IDataObject[] | undefined;
@@ -122,7 +122,7 @@ export async function runWebhook(
 	const items = result.workflowData?.[0]?.map((item) => item.json);
 	return {
 		statusCode: result.noWebhookResponse ? response.statusCode : 200,
-		body: response.body,
+		body: response.body ?? (result.webhookResponse as IDataObject | undefined),
 		items,
 		result,
 		logs,

@@ -18,12 +18,12 @@ describe('Qondor Trigger over real HTTP', () => {
 	beforeAll(async () => {
 		server = await startServer(async ({ headers, raw }) => {
 			const outcome = await runWebhook(node, { headers, raw }, {
-				parameters: { authentication: 'headerAuth', topics: ['*'], options: { bookingOutput: 'participant' } },
+				parameters: { authentication: 'headerAuth', topics: ['*'], settings: { bookingOutput: 'participant' } },
 				credentials: { qondorWebhookApi: { headerName: HEADER, headerSecret: SECRET } },
 				staticData,
 			});
 			outcomes.push(outcome);
-			return { statusCode: outcome.statusCode, body: outcome.body ?? { message: 'Workflow was started' } };
+			return { statusCode: outcome.statusCode, body: outcome.body };
 		});
 	});
 

@@ -14,7 +14,7 @@ const credentials = { qondorWebhookApi: { headerName: HEADER, headerSecret: SECR
 
 function setup(parameters: IDataObject = {}, extra: Partial<NodeSetup> = {}): NodeSetup {
 	return {
-		parameters: { authentication: 'headerAuth', topics: ['*'], options: {}, ...parameters },
+		parameters: { authentication: 'headerAuth', topics: ['*'], settings: {}, ...parameters },
 		credentials,
 		...extra,
 	};
@@ -44,9 +44,10 @@ describe('Qondor Trigger: every documented payload', () => {
 		...Object.entries(older).map(([topic, body]) => ['older', topic, body] as const),
 	].filter(([, topic]) => topic !== 'BookingConfirmedV1' && topic !== 'PingV1');
 
-	it.each(nonBooking)('%s revision %s starts one execution whose item is the body as sent', async (_rev, _topic, body) => {
+	it.each(nonBooking)('%s revision %s starts one execution whose item is the body as sent', async (_rev, topic, body) => {
 		const outcome = await send(body);
 		expect(outcome.statusCode).toBe(200);
+		expect(outcome.body).toEqual({ status: 'accepted', reason: 'started', message: `${topic} started the workflow` });
 		expect(outcome.items).toEqual([body]);
 		expect(outcome.logs.filter((log) => log.level === 'warn')).toEqual([]);
 	});
@@ -221,7 +222,7 @@ describe('Qondor Trigger: topic selection', () => {
 
 	it('with Unknown Topics set to Acknowledge Only an unknown topic gets 200 and no execution', async () => {
 		const body = { ...fixture('qondor', 'OfferSentV1'), topic: 'OfferSentV2' };
-		const outcome = await send(body, setup({ options: { unknownTopics: 'acknowledge' } }));
+		const outcome = await send(body, setup({ settings: { unknownTopics: 'acknowledge' } }));
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.items).toBeUndefined();
 		expect(outcome.body).toEqual({
@@ -333,7 +334,7 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 	it('with Reject Invalid Payloads on, a mismatch gets 422 and starts no execution', async () => {
 		const body = without(fixture('qondor', 'OfferSentV1'), 'offerId');
 		const staticData: IDataObject = {};
-		const outcome = await send(body, setup({ options: { rejectInvalid: true } }, { staticData }));
+		const outcome = await send(body, setup({ settings: { rejectInvalid: true } }, { staticData }));
 		expect(outcome.statusCode).toBe(422);
 		expect(outcome.items).toBeUndefined();
 		expect(outcome.body).toEqual({
@@ -342,12 +343,12 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 			message: 'OfferSentV1 does not match the documented schema: "offerId" is missing (expected number)',
 		});
 		// a refused event is not remembered: a corrected resend runs
-		const fixed = await send(fixture('qondor', 'OfferSentV1'), setup({ options: { rejectInvalid: true } }, { staticData }));
+		const fixed = await send(fixture('qondor', 'OfferSentV1'), setup({ settings: { rejectInvalid: true } }, { staticData }));
 		expect(fixed.items).toHaveLength(1);
 	});
 
 	it('with Reject Invalid Payloads on, a valid event still runs', async () => {
-		const outcome = await send(current.BookingConfirmedV1, setup({ options: { rejectInvalid: true } }));
+		const outcome = await send(current.BookingConfirmedV1, setup({ settings: { rejectInvalid: true } }));
 		expect(outcome.items).toHaveLength(1);
 	});
 });
@@ -375,7 +376,7 @@ describe('Qondor Trigger: one item per participant', () => {
 
 	it('emits the booker and each participant with their custom fields and the booking context', async () => {
 		const body = bookingWithThreePeople();
-		const outcome = await send(body, setup({ options: { bookingOutput: 'participant' } }));
+		const outcome = await send(body, setup({ settings: { bookingOutput: 'participant' } }));
 		const { booker, participants, ...context } = body;
 		expect(outcome.items).toEqual([
 			{ ...booker, customFields: { dietaryNeeds: 'Vegetarian' }, booking: context },
@@ -392,7 +393,7 @@ describe('Qondor Trigger: one item per participant', () => {
 	});
 
 	it('the seed booking gives two items: booker first, then the participant', async () => {
-		const outcome = await send(current.BookingConfirmedV1, setup({ options: { bookingOutput: 'participant' } }));
+		const outcome = await send(current.BookingConfirmedV1, setup({ settings: { bookingOutput: 'participant' } }));
 		expect(outcome.items?.map((item) => [item.participantReference, item.isBooker])).toEqual([
 			['11111111-1111-1111-1111-111111111111', true],
 			['22222222-2222-2222-2222-222222222222', false],
@@ -401,7 +402,7 @@ describe('Qondor Trigger: one item per participant', () => {
 
 	it('a booking without people still reaches the workflow as one item', async () => {
 		const body = without(fixture('qondor', 'BookingConfirmedV1'), 'booker', 'participants');
-		const outcome = await send(body, setup({ options: { bookingOutput: 'participant' } }));
+		const outcome = await send(body, setup({ settings: { bookingOutput: 'participant' } }));
 		expect(outcome.items).toHaveLength(1);
 		expect(outcome.items?.[0].bookingReference).toBe(12345);
 		expect((outcome.items?.[0]._validation as IDataObject).valid).toBe(false);

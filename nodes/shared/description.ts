@@ -1,0 +1,29 @@
+import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
+
+/**
+ * Hidden parameter that makes n8n hand the request body to the node unparsed.
+ *
+ * For version-1 nodes n8n reads `options.binaryData` before calling `webhook()` and, when it is
+ * true, skips its own body parsing. The triggers parse the raw bytes themselves (after checking
+ * the signature over them), so they can answer a body that is not JSON with their own 400 and do
+ * not pay for a second parse. Without this, n8n would answer malformed JSON with its generic 422
+ * before the node runs. The trigger's own options therefore live under `settings`.
+ */
+export const rawBodyParameter: INodeProperties = {
+	displayName: 'Raw Body',
+	name: 'options',
+	type: 'hidden',
+	default: { binaryData: true },
+};
+
+/** The one POST endpoint each trigger listens on. */
+export function webhookEndpoint(path: string): IWebhookDescription {
+	return {
+		name: 'default',
+		httpMethod: 'POST',
+		// Accepted events are answered with the body the node returns in `webhookResponse`.
+		responseMode: 'onReceived',
+		responseData: '',
+		path,
+	};
+}

