@@ -48,6 +48,11 @@ export interface SenderSpec {
 	events: Readonly<Record<string, z.ZodType>>;
 	/** Schema for events that are not in the catalogue. */
 	unknownEventSchema: z.ZodType;
+	/**
+	 * Brings a parsed body into the one shape the sender documents (for example a payload sent
+	 * under another name) before anything else reads it.
+	 */
+	normalise?(body: IDataObject): IDataObject;
 	identify(body: IDataObject, headers: RequestHeaders): EventIdentity;
 	/**
 	 * Whether the request is the sender's connection check (ping, test event) rather than a
@@ -162,7 +167,7 @@ export async function receiveWebhook(
 
 	const parsed = parseJsonObject(delivery.raw);
 	if (!parsed.ok) return refuseContent('invalid-body', parsed.message);
-	const { body } = parsed;
+	const body = spec.normalise ? spec.normalise(parsed.body) : parsed.body;
 
 	const { name, id } = spec.identify(body, headers);
 	if (name === undefined || name === '') {

@@ -1,0 +1,83 @@
+import { headerValue } from './http';
+import type { Delivery } from './http';
+import type { AuthResult } from './pipeline';
+import { bytesEqual, decodeBase64, hmacSha256 } from './signatures';
+
+/*
+ * Verification of the Standard Webhooks scheme (standardwebhooks.com): the sender signs
+ * `<webhook-id>.<webhook-timestamp>.<raw body>` with HMAC-SHA256, keyed with the base64-decoded
+ * secret, and lists one or more `v1,<base64 signature>` entries in `webhook-signature`.
+ */
+
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const SECRET_PREFIX = 'whsec_';
+
+/**
+ * The HMAC key of a signing secret: the base64 text after the optional `whsec_` prefix, decoded.
+ * Undefined when the secret is not of that form.
+ */
+export function signingKey(secret: string): Buffer | undefined {
+	const trimmed = secret.trim();
+	const encoded = trimmed.startsWith(SECRET_PREFIX) ? trimmed.slice(SECRET_PREFIX.length) : trimmed;
+	return decodeBase64(encoded);
+}
+
+function unauthorized(reason: string, message: string): AuthResult {
+	return { ok: false, statusCode: 401, reason, message };
+}
+
+/** The base64 signatures of the `v1` entries of a `webhook-signature` header; others are ignored. */
+function v1Signatures(header: string): Buffer[] {
+	const signatures: Buffer[] = [];
+	for (const entry of header.split(' ')) {
+		const comma = entry.indexOf(',');
+		if (comma === -1 || entry.slice(0, comma) !== 'v1') continue;
+		const decoded = decodeBase64(entry.slice(comma + 1));
+		if (decoded !== undefined) signatures.push(decoded);
+	}
+	return signatures;
+}
+
+/**
+ * Checks a delivery's Standard Webhooks signature against any of the given keys (several during
+ * a secret rotation) and its timestamp against `toleranceSeconds` around `nowSeconds`.
+ */
+export function verifyStandardWebhook(
+	delivery: Delivery,
+	keys: readonly Buffer[],
+	toleranceSeconds: number,
+	nowSeconds: number,
+): AuthResult {
+	const id = headerValue(delivery.headers, 'webhook-id');
+	const timestamp = headerValue(delivery.headers, 'webhook-timestamp');
+	const signature = headerValue(delivery.headers, 'webhook-signature');
+	if (id === undefined || id === '') return unauthorized('missing-header', 'Missing webhook-id header');
+	if (timestamp === undefined || timestamp === '') {
+		return unauthorized('missing-header', 'Missing webhook-timestamp header');
+	}
+	if (signature === undefined || signature === '') {
+		return unauthorized('missing-header', 'Missing webhook-signature header');
+	}
+	if (!/^\d{1,15}$/.test(timestamp)) {
+		return unauthorized('invalid-timestamp', 'The webhook-timestamp header is not a Unix time in seconds');
+	}
+	if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) {
+		return unauthorized(
+			'timestamp-out-of-window',
+			`The webhook-timestamp is outside the ${toleranceSeconds}-second tolerance window (stale or from the future)`,
+		);
+	}
+	const received = v1Signatures(signature);
+	if (received.length === 0) {
+		return unauthorized('no-v1-signature', 'The webhook-signature header has no v1 signature');
+	}
+	for (const key of keys) {
+		const expected = hmacSha256(key, id, '.', timestamp, '.', delivery.raw);
+		// Every received entry is compared, so the time taken does not reveal which one matched.
+		let matched = false;
+		for (const candidate of received) matched = bytesEqual(candidate, expected) || matched;
+		if (matched) return { ok: true };
+	}
+	return unauthorized('signature-mismatch', 'No v1 signature in webhook-signature matches the body');
+}
