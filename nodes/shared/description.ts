@@ -21,9 +21,8 @@ export function webhookEndpoint(path: string): IWebhookDescription {
 	return {
 		name: 'default',
 		httpMethod: 'POST',
-		// Accepted events are answered with the body the node returns in `webhookResponse`.
+		// The node writes every answer itself (see receiveWebhook).
 		responseMode: 'onReceived',
-		responseData: '',
 		path,
 	};
 }

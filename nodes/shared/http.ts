@@ -10,9 +10,9 @@ export interface Delivery {
 	headers: RequestHeaders;
 }
 
-/** The short JSON body every trigger answers with when it starts no execution. */
+/** The short JSON body every trigger answers with, saying what became of the request. */
 export interface ReplyBody {
-	status: 'ok' | 'ignored' | 'rejected';
+	status: 'accepted' | 'ok' | 'ignored' | 'rejected';
 	reason: string;
 	message: string;
 }
@@ -57,7 +57,7 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
 	return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Answers the sender directly and tells n8n not to start an execution. */
+/** Answers the sender directly; n8n then sends no answer of its own. */
 export function reply(
 	context: IWebhookFunctions,
 	statusCode: number,

@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { z } from 'zod/v4';
 
-import { fingerprint, rememberEvent, wasSeen } from './dedup';
+import { fingerprint, recentEvents, rememberEvent, wasSeen } from './dedup';
 import { readDelivery, reply } from './http';
 import type { Delivery, RequestHeaders } from './http';
 import { findIssues } from './validation';
@@ -194,9 +194,12 @@ export async function receiveWebhook(
 		});
 	}
 
+	// From here to rememberEvent nothing awaits, so two deliveries of one event cannot interleave.
 	const staticData = context.getWorkflowStaticData('node');
+	const scope = `${context.getMode()}:${context.getWorkflow().id ?? ''}:${context.getNode().name}`;
+	const seen = recentEvents(staticData, scope);
 	const eventKey = id === undefined ? undefined : fingerprint(id);
-	if (eventKey !== undefined && wasSeen(staticData, eventKey)) {
+	if (eventKey !== undefined && wasSeen(seen, eventKey)) {
 		return reply(context, 200, {
 			status: 'ignored',
 			reason: 'duplicate',
@@ -223,11 +226,13 @@ export async function receiveWebhook(
 		context.logger.warn(`${spec.sender} event ${name} is not in the catalogue; passed to the workflow as is`);
 	}
 
-	if (eventKey !== undefined) rememberEvent(staticData, eventKey);
+	if (eventKey !== undefined) rememberEvent(staticData, scope, seen, eventKey);
 
 	const items = spec.toItems({ body, headers, name, id, known, issues });
-	return {
-		workflowData: [items.map((json) => ({ json }))],
-		webhookResponse: { status: 'accepted', reason: 'started', message: `${name} started the workflow` },
-	};
+	// The node answers accepted events itself, as n8n 1.x does for "respond immediately": n8n then
+	// saves the static data (the remembered event id) before it starts the execution. When n8n
+	// answers instead, n8n 2.x starts the execution first, which resets the static data's
+	// change flag, and the remembered id is never saved.
+	reply(context, 200, { status: 'accepted', reason: 'started', message: `${name} started the workflow` });
+	return { noWebhookResponse: true, workflowData: [items.map((json) => ({ json }))] };
 }

@@ -24,7 +24,16 @@ export interface NodeSetup {
 	/** The node's static data; pass the same object again to simulate a later request. */
 	staticData?: IDataObject;
 	logs?: LogEntry[];
+	/**
+	 * The workflow id the node sees. Each setup gets a fresh one unless given, so tests do not
+	 * share the ids a node accepted in this process; pass the same id to continue a node's history.
+	 */
+	workflowId?: string;
+	/** n8n's execution mode: 'webhook' for production URLs (the default), 'manual' for test URLs. */
+	mode?: string;
 }
+
+let workflowCounter = 0;
 
 export interface Outcome {
 	/** The HTTP status the sender sees (200 when an execution starts). */
@@ -113,7 +122,8 @@ export async function runWebhook(
 		},
 		getWorkflowStaticData: () => staticData,
 		getNode: () => ({ name: 'Trigger', type: 'test', typeVersion: 1, parameters: {} }),
-		getMode: () => 'webhook',
+		getWorkflow: () => ({ id: setup.workflowId ?? `workflow-${++workflowCounter}`, active: true }),
+		getMode: () => setup.mode ?? 'webhook',
 		getWebhookName: () => 'default',
 		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
 	} as unknown as IWebhookFunctions;
@@ -121,7 +131,7 @@ export async function runWebhook(
 	const result = await node.webhook!.call(context);
 	const items = result.workflowData?.[0]?.map((item) => item.json);
 	return {
-		statusCode: result.noWebhookResponse ? response.statusCode : 200,
+		statusCode: response.ended ? response.statusCode : 200,
 		body: response.body ?? (result.webhookResponse as IDataObject | undefined),
 		items,
 		result,

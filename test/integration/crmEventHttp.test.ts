@@ -5,7 +5,7 @@ import { fixture } from '../helpers/fixtures';
 import { runWebhook } from '../helpers/harness';
 import type { Outcome } from '../helpers/harness';
 import { gzip, startServer } from '../helpers/server';
-import { signCrmEvent } from '../helpers/signers';
+import { crmRequest as signCrmEvent } from '../../scripts/lib/senders';
 
 const SECRET = `whsec_${Buffer.from('http-example-signing-key-456').toString('base64')}`;
 

@@ -5,7 +5,7 @@ import { fixture } from '../helpers/fixtures';
 import { runWebhook } from '../helpers/harness';
 import type { Outcome } from '../helpers/harness';
 import { startServer } from '../helpers/server';
-import { superOfficeSignature } from '../helpers/signers';
+import { superOfficeSignature } from '../../scripts/lib/senders';
 
 const SECRET = 'superoffice-example-value-http';
 

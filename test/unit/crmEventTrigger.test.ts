@@ -5,7 +5,7 @@ import { crmEvents } from '../../nodes/CrmEvent/events';
 import { fixture, loadFixtures } from '../helpers/fixtures';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
-import { signCrmEvent } from '../helpers/signers';
+import { crmRequest as signCrmEvent } from '../../scripts/lib/senders';
 
 import VECTOR from '../fixtures/standard-webhooks-vector.json';
 

@@ -5,7 +5,7 @@ import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.n
 import { fixture, loadFixtures } from '../helpers/fixtures';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
-import { superOfficeSignature } from '../helpers/signers';
+import { superOfficeSignature } from '../../scripts/lib/senders';
 
 const SECRET = 'superoffice-example-value-7788';
 const node = new SuperOfficeTrigger();

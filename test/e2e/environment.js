@@ -1,0 +1,133 @@
+// A real n8n with this package installed as a community package, one credential and one active
+// workflow per trigger, and helpers to send requests and read back executions.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const n8n = require('../../scripts/lib/n8n');
+const setup = require('../../scripts/lib/setup');
+
+const running = new Set();
+process.on('exit', () => {
+	// Last resort when the test process dies: no n8n may outlive it.
+	for (const instance of running) {
+		try {
+			if (instance.child) process.kill(-instance.child.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}
+});
+
+/**
+ * Starts n8n of the given line (1 or 2) on a free port with a fresh user folder, signs in, creates
+ * an API key, the credentials and one active workflow per trigger.
+ * @param {number} line
+ * @param {{ workflowParameters?: Record<string, object>, env?: Record<string, string> }} [options]
+ */
+async function startEnvironment(line, options = {}) {
+	const runtime = n8n.ensureN8n(line);
+	const userFolder = n8n.temporaryFolder(`n8n-e2e-${runtime.version}-`);
+	const tarball = n8n.packPackage(path.join(userFolder, 'pack'));
+	n8n.installPackage(userFolder, tarball);
+	const instance = new n8n.N8nInstance({ runtime, userFolder, port: await n8n.freePort(), env: options.env });
+	running.add(instance);
+	process.stderr.write(`[e2e] n8n ${runtime.version} log: ${instance.logFile}\n`);
+	await instance.start();
+	await instance.signIn();
+	await instance.createApiKey('e2e');
+
+	const secrets = setup.generateSecrets();
+	const workflows = {};
+	for (const trigger of Object.keys(setup.TRIGGERS)) {
+		const spec = setup.TRIGGERS[trigger];
+		const credentialName = `${spec.nodeName} e2e`;
+		const credential = await instance.createCredential(credentialName, spec.credentialType, setup.credentialData(trigger, secrets));
+		const workflow = setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }, {
+			parameters: options.workflowParameters?.[trigger],
+		});
+		const created = await instance.createActiveWorkflow(workflow);
+		workflows[trigger] = {
+			id: created.id,
+			nodeName: spec.nodeName,
+			url: instance.webhookUrl(setup.webhookPath(trigger)),
+		};
+	}
+	return new Environment(instance, secrets, workflows);
+}
+
+class Environment {
+	constructor(instance, secrets, workflows) {
+		this.instance = instance;
+		this.secrets = secrets;
+		this.workflows = workflows;
+	}
+
+	/** POSTs a prepared request ({ raw, headers }) to a trigger's production URL. */
+	async post(trigger, request) {
+		const response = await fetch(this.workflows[trigger].url, {
+			method: 'POST',
+			headers: request.headers,
+			body: request.raw,
+		});
+		const text = await response.text();
+		let body;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			body = text;
+		}
+		return { status: response.status, body };
+	}
+
+	/** Every execution of a trigger's workflow, oldest first. */
+	async executions(trigger) {
+		const list = await this.instance.executions(this.workflows[trigger].id);
+		return list.sort((a, b) => Number(a.id) - Number(b.id));
+	}
+
+	/** The items each execution of the trigger received, oldest execution first. */
+	async executionItems(trigger) {
+		const executions = await this.executions(trigger);
+		return executions.map((execution) => n8n.triggerItems(execution, this.workflows[trigger].nodeName));
+	}
+
+	/** Waits until the trigger's workflow has exactly `count` finished executions. */
+	async waitForExecutions(trigger, count, { timeoutMs = 30000 } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		let executions = [];
+		while (Date.now() < deadline) {
+			executions = await this.executions(trigger);
+			const finished = executions.filter((execution) => execution.finished || execution.stoppedAt);
+			if (finished.length >= count) return executions;
+			await n8n.sleep(200);
+		}
+		throw new Error(`Expected ${count} executions of the ${trigger} workflow, found ${executions.length}`);
+	}
+
+	async restart() {
+		await this.instance.stop();
+		await this.instance.start();
+		await this.instance.signIn();
+	}
+
+	async stop() {
+		await this.instance.stop();
+		running.delete(this.instance);
+	}
+
+	logPath() {
+		return this.instance.logFile;
+	}
+
+	log() {
+		return this.instance.readLog();
+	}
+
+	removeFolder() {
+		fs.rmSync(this.instance.userFolder, { recursive: true, force: true });
+	}
+}
+
+module.exports = { startEnvironment };
