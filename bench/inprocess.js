@@ -1,0 +1,312 @@
+// In-process benchmark of the built trigger nodes: webhook() called exactly as n8n calls it,
+// compared with the least any receiver must do on the same bytes (parse JSON, check the secret),
+// then the growth of the de-duplication state over 100,000 events.
+// Run after `npm run build`: node --expose-gc bench/inprocess.js
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { QondorTrigger } = require('../dist/nodes/Qondor/QondorTrigger.node.js');
+const { CrmEventTrigger } = require('../dist/nodes/CrmEvent/CrmEventTrigger.node.js');
+const { SuperOfficeTrigger } = require('../dist/nodes/SuperOffice/SuperOfficeTrigger.node.js');
+const { crmRequest, qondorRequest, superOfficeRequest } = require('../scripts/lib/senders');
+const { createContext } = require('./lib/context');
+
+const ROUNDS = 5;
+const TARGET_RATIO = 1.5;
+const DEDUP_CHECKPOINTS = [1_000, 10_000, 100_000];
+
+const gc = typeof global.gc === 'function' ? global.gc : () => {};
+
+function fixture(folder, name) {
+	return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', folder, `${name}.json`), 'utf8'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials and payloads
+
+const QONDOR_CREDENTIAL = { headerName: 'X-Qondor-Secret', headerSecret: 'bench-qondor-header-value-0123456789' };
+const CRM_SECRET = `whsec_${Buffer.from('bench-crm-signing-key-0123456789', 'utf8').toString('base64')}`;
+const CRM_KEY = Buffer.from(CRM_SECRET.slice('whsec_'.length), 'base64');
+const SUPEROFFICE_SECRET = 'bench-superoffice-secret-0123456789';
+const SUPEROFFICE_KEY = Buffer.from(SUPEROFFICE_SECRET, 'utf8');
+
+const offerSent = fixture('qondor', 'OfferSentV1');
+const booking = fixture('qondor', 'BookingConfirmedV1');
+const deal = fixture('crm', 'deal.created');
+const quoteApproved = fixture('superoffice', 'quote.approved');
+
+/** The example booking with 50 participants, each answering 5 custom fields. */
+function largeBooking() {
+	const template = booking.participants[0];
+	const field = booking.booker.participantFieldsV2[0];
+	const participants = Array.from({ length: 50 }, (_, p) => ({
+		...template,
+		participantReference: crypto.randomUUID(),
+		firstName: `Participant ${p + 1}`,
+		participantFieldsV2: Array.from({ length: 5 }, (_, f) => ({
+			...field,
+			customFieldId: f + 1,
+			heading: `Question ${f + 1}`,
+			internalName: `question${f + 1}`,
+			answers: [{ text: `Answer ${f + 1} of participant ${p + 1}` }],
+		})),
+	}));
+	return { ...booking, participants };
+}
+const booking50 = largeBooking();
+
+// ---------------------------------------------------------------------------------------------
+// Floors: what any receiver of these bytes must do at least. Results feed `sink` so that V8
+// cannot drop the work.
+
+let sink = 0;
+const qondorSecret = Buffer.from(QONDOR_CREDENTIAL.headerSecret, 'utf8');
+const qondorHeader = QONDOR_CREDENTIAL.headerName;
+
+function headerFloor(request) {
+	const body = JSON.parse(request.raw.toString('utf8'));
+	const received = Buffer.from(request.headers[qondorHeader], 'utf8');
+	const same = received.length === qondorSecret.length && crypto.timingSafeEqual(received, qondorSecret);
+	sink += same && body !== null ? 1 : 0;
+}
+
+function hmacFloor(key) {
+	return (request) => {
+		const body = JSON.parse(request.raw.toString('utf8'));
+		const digest = crypto.createHmac('sha256', key).update(request.raw).digest();
+		sink += digest[0] + (body !== null ? 1 : 0);
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases. `events` is the number of distinct events per round, sized for about 0.1-0.2 s a round.
+
+const qondorSetup = {
+	parameters: { authentication: 'headerAuth', topics: ['*'], settings: {} },
+	credentials: { qondorWebhookApi: QONDOR_CREDENTIAL },
+};
+const crmSetup = {
+	parameters: { authentication: 'signature', events: ['*'], customEvents: '', settings: {} },
+	credentials: { crmEventWebhookApi: { signingSecret: CRM_SECRET, previousSigningSecret: '' } },
+};
+const superOfficeSetup = {
+	parameters: { authentication: 'signature', events: ['*'], customEvents: '', settings: {} },
+	credentials: { superOfficeWebhookApi: { webhookSecret: SUPEROFFICE_SECRET } },
+};
+
+const cases = [
+	{
+		name: 'Qondor OfferSentV1',
+		node: new QondorTrigger(),
+		setup: qondorSetup,
+		events: 4000,
+		request: () => qondorRequest({ ...offerSent, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
+		floor: headerFloor,
+	},
+	{
+		name: 'Qondor Booking, 1 participant',
+		node: new QondorTrigger(),
+		setup: qondorSetup,
+		events: 2000,
+		request: () => qondorRequest({ ...booking, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
+		floor: headerFloor,
+	},
+	{
+		name: 'Qondor Booking, 50 x 5 fields',
+		node: new QondorTrigger(),
+		setup: qondorSetup,
+		events: 200,
+		request: () => qondorRequest({ ...booking50, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
+		floor: headerFloor,
+	},
+	{
+		name: 'CRM deal.created (signed)',
+		node: new CrmEventTrigger(),
+		setup: crmSetup,
+		events: 4000,
+		// crmRequest gives every call a new webhook-id (the event id) and the current timestamp.
+		request: () => crmRequest(deal, CRM_SECRET),
+		floor: hmacFloor(CRM_KEY),
+	},
+	{
+		name: 'SuperOffice quote.approved',
+		node: new SuperOfficeTrigger(),
+		setup: superOfficeSetup,
+		events: 4000,
+		request: () => superOfficeRequest({ ...quoteApproved, EventId: crypto.randomUUID() }, SUPEROFFICE_SECRET),
+		floor: hmacFloor(SUPEROFFICE_KEY),
+	},
+];
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+/** Signed requests and their contexts, made before the clock starts. */
+function prepare(benchCase, count, staticData, workflowId) {
+	const prepared = [];
+	for (let i = 0; i < count; i++) {
+		const request = benchCase.request();
+		const { context, response } = createContext(request, { ...benchCase.setup, staticData, workflowId });
+		prepared.push({ request, context, response });
+	}
+	return prepared;
+}
+
+/** Fails the run unless every call started an execution with items free of validation issues. */
+function checkStarted(benchCase, prepared, results) {
+	results.forEach((result, i) => {
+		const { response } = prepared[i];
+		const items = result.workflowData?.[0];
+		if (items === undefined || items.length === 0 || response.body?.status !== 'accepted') {
+			throw new Error(`${benchCase.name}: call ${i} started no execution: ${JSON.stringify(response.body)}`);
+		}
+		if (items.some((item) => item.json._validation !== undefined)) {
+			throw new Error(`${benchCase.name}: call ${i} has validation issues: ${JSON.stringify(items[0].json._validation)}`);
+		}
+	});
+}
+
+async function timeHandler(node, prepared) {
+	const results = new Array(prepared.length);
+	const start = process.hrtime.bigint();
+	for (let i = 0; i < prepared.length; i++) results[i] = await node.webhook.call(prepared[i].context);
+	return { ns: Number(process.hrtime.bigint() - start), results };
+}
+
+function timeFloor(floor, prepared) {
+	const start = process.hrtime.bigint();
+	for (let i = 0; i < prepared.length; i++) floor(prepared[i].request);
+	return Number(process.hrtime.bigint() - start);
+}
+
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function measure(benchCase, index) {
+	// Warm-up on its own static data and workflow id, so the measured node starts empty.
+	const warm = prepare(benchCase, benchCase.events, {}, `bench-${index}-warmup`);
+	checkStarted(benchCase, warm, (await timeHandler(benchCase.node, warm)).results);
+	timeFloor(benchCase.floor, warm);
+
+	const staticData = {};
+	const handlerUs = [];
+	const floorUs = [];
+	for (let round = 0; round < ROUNDS; round++) {
+		// Signed per round, so CRM timestamps stay well inside the 5-minute window.
+		const prepared = prepare(benchCase, benchCase.events, staticData, `bench-${index}`);
+		gc();
+		const handler = await timeHandler(benchCase.node, prepared);
+		checkStarted(benchCase, prepared, handler.results);
+		gc();
+		floorUs.push(timeFloor(benchCase.floor, prepared) / 1000 / prepared.length);
+		handlerUs.push(handler.ns / 1000 / prepared.length);
+		if (process.env.BENCH_DEBUG) console.error(benchCase.name, round, handlerUs.at(-1).toFixed(2), floorUs.at(-1).toFixed(2));
+	}
+	const handler = median(handlerUs);
+	const floor = median(floorUs);
+	return {
+		name: benchCase.name,
+		bytes: benchCase.request().raw.length,
+		events: benchCase.events,
+		handler,
+		spread: (Math.max(...handlerUs) - Math.min(...handlerUs)) / handler,
+		floor,
+		ratio: handler / floor,
+	};
+}
+
+/** 100,000 distinct events through one Qondor node: the remembered ids must stay bounded. */
+async function dedupGrowth() {
+	const node = new QondorTrigger();
+	const staticData = {};
+	const rows = [];
+	for (let n = 1; n <= DEDUP_CHECKPOINTS[DEDUP_CHECKPOINTS.length - 1]; n++) {
+		const request = qondorRequest({ ...offerSent, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL);
+		const { context } = createContext(request, { ...qondorSetup, staticData, workflowId: 'bench-dedup' });
+		const result = await node.webhook.call(context);
+		if (result.workflowData === undefined) throw new Error(`dedup: event ${n} started no execution`);
+		if (DEDUP_CHECKPOINTS.includes(n)) {
+			gc();
+			const memory = process.memoryUsage();
+			rows.push({
+				events: n,
+				json: JSON.stringify(staticData).length,
+				remembered: staticData.seenEventCount,
+				heap: memory.heapUsed,
+				rss: memory.rss,
+			});
+		}
+	}
+	return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+function table(headings, rows) {
+	const widths = headings.map((heading, c) => Math.max(heading.length, ...rows.map((row) => row[c].length)));
+	const line = (cells) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+	return [line(headings), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const fixed = (value, digits) => value.toFixed(digits);
+const thousands = (value) => Math.round(value).toLocaleString('en-US');
+
+async function main() {
+	const started = Date.now();
+	const cpus = os.cpus();
+	console.log('In-process webhook() benchmark (built nodes from dist/)');
+	console.log(`CPU:   ${cpus[0]?.model ?? 'unknown'} x ${cpus.length} cores`);
+	console.log(`Node:  ${process.version} (${process.platform}/${process.arch})`);
+	console.log(`Date:  ${new Date().toISOString()}`);
+	if (typeof global.gc !== 'function') console.log('Note:  run with --expose-gc for settled heap figures');
+	console.log(`\nMedian of ${ROUNDS} rounds; every call is a new event id and starts an execution.`);
+	console.log(`Floor: JSON.parse + one HMAC-SHA256 (Qondor: + constant-time header compare) on the same bytes.\n`);
+
+	const results = [];
+	for (const [index, benchCase] of cases.entries()) results.push(await measure(benchCase, index));
+	console.log(
+		table(
+			['case', 'body B', 'events/round', 'events/s', 'us/event', 'spread', 'floor us', 'ratio', `<= ${TARGET_RATIO}`],
+			results.map((r) => [
+				r.name,
+				String(r.bytes),
+				String(r.events),
+				thousands(1e6 / r.handler),
+				fixed(r.handler, 2),
+				`${fixed(r.spread * 100, 0)}%`,
+				fixed(r.floor, 2),
+				fixed(r.ratio, 2),
+				r.ratio <= TARGET_RATIO ? 'yes' : 'NO',
+			]),
+		),
+	);
+	const missed = results.filter((r) => r.ratio > TARGET_RATIO);
+	console.log(
+		missed.length === 0
+			? `\nAll cases meet the target (handler <= ${TARGET_RATIO} x floor).`
+			: `\n${results.length - missed.length} of ${results.length} cases meet the target; above ${TARGET_RATIO} x floor: ${missed.map((r) => r.name).join(', ')}`,
+	);
+
+	console.log('\nDe-duplication state, 100,000 distinct Qondor events through one node:\n');
+	const growth = await dedupGrowth();
+	console.log(
+		table(
+			['events', 'static data JSON chars', 'ids remembered', 'heapUsed', 'rss'],
+			growth.map((row) => [thousands(row.events), thousands(row.json), String(row.remembered), mb(row.heap), mb(row.rss)]),
+		),
+	);
+	console.log(`\nTotal time ${((Date.now() - started) / 1000).toFixed(1)} s${sink < 0 ? '' : ''}`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// `npm start`: a local n8n with this package installed as a community package, an owner account,
+// one active example workflow per trigger, on SQLite. Ctrl-C stops it.
+//
+// Environment: N8N_LINE=2 starts the n8n 2.x line (Node 24, installed into the cache) instead of
+// 1.x; N8N_V1_VERSION / N8N_V2_VERSION pin other versions; N8N_PORT picks the port (5678).
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const n8n = require('./lib/n8n');
+const setup = require('./lib/setup');
+
+const line = Number(process.env.N8N_LINE || 1);
+const port = Number(process.env.N8N_PORT || 5678);
+const home = path.join(n8n.CACHE, `local-n8n-${line}`);
+const stateFile = path.join(home, 'local-setup.json');
+
+function readState() {
+	try {
+		return JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
+function writeState(state) {
+	fs.writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+}
+
+async function ensureWorkflows(instance, state) {
+	state.secrets = state.secrets || setup.generateSecrets();
+	state.credentials = state.credentials || {};
+	state.workflows = state.workflows || {};
+	for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
+		const existing = state.workflows[trigger];
+		if (existing) {
+			try {
+				await instance.api('GET', `/workflows/${existing.id}`);
+				continue;
+			} catch (error) {
+				if (error.status !== 404) throw error;
+			}
+		}
+		const credentialName = `${spec.nodeName} (local)`;
+		const credential = await instance.createCredential(
+			credentialName,
+			spec.credentialType,
+			setup.credentialData(trigger, state.secrets),
+		);
+		const workflow = await instance.createActiveWorkflow(
+			setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }),
+		);
+		state.credentials[trigger] = { id: credential.id, name: credentialName };
+		state.workflows[trigger] = { id: workflow.id, url: instance.webhookUrl(setup.webhookPath(trigger)) };
+	}
+}
+
+function printSummary(instance, state) {
+	const { qondor, crm, superoffice } = state.secrets;
+	const lines = [
+		'',
+		`n8n ${instance.runtime.version} is running with ${n8n.PACKAGE.name} installed.`,
+		'',
+		`  Editor:   ${instance.baseUrl}`,
+		`  Login:    ${n8n.OWNER.email} / ${n8n.OWNER.password}`,
+		'',
+		'  Example workflows (active) and their production webhook URLs:',
+	];
+	for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
+		lines.push(`    ${spec.nodeName.padEnd(20)} ${state.workflows[trigger].url}`);
+	}
+	lines.push(
+		'',
+		'  Local secrets (also in the credentials of these workflows):',
+		`    Qondor header         ${qondor.headerName}: ${qondor.headerSecret}`,
+		`    CRM signing secret    ${crm.signingSecret}`,
+		`    SuperOffice secret    ${superoffice.webhookSecret}`,
+		'',
+		'  Send a sample event:   npm run send -- qondor OfferSentV1',
+		`  n8n log:                ${instance.logFile}`,
+		'  Stop with Ctrl-C.',
+		'',
+	);
+	process.stdout.write(lines.join('\n'));
+}
+
+async function main() {
+	const runtime = n8n.ensureN8n(line);
+	fs.mkdirSync(home, { recursive: true });
+	const state = readState();
+	state.encryptionKey = state.encryptionKey || require('node:crypto').randomBytes(24).toString('hex');
+	writeState(state);
+
+	n8n.installPackage(home, n8n.packPackage(path.join(home, 'pack')));
+	const instance = new n8n.N8nInstance({ runtime, userFolder: home, port, encryptionKey: state.encryptionKey });
+
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write('\nStopping n8n…\n');
+		await instance.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+
+	await instance.start();
+	await instance.signIn();
+	if (state.apiKey) instance.apiKey = state.apiKey;
+	try {
+		if (!instance.apiKey) throw Object.assign(new Error('no key'), { status: 401 });
+		await instance.api('GET', '/workflows?limit=1');
+	} catch (error) {
+		if (error.status !== 401 && error.status !== 403) throw error;
+		state.apiKey = await instance.createApiKey(`local ${new Date().toISOString()}`);
+	}
+	await ensureWorkflows(instance, state);
+	writeState(state);
+	printSummary(instance, state);
+
+	instance.child.once('exit', (code) => {
+		if (!stopping) {
+			process.stderr.write(`n8n exited (code ${code}); see ${instance.logFile}\n`);
+			process.exit(code ?? 1);
+		}
+	});
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack || error}\n`);
+	process.exit(1);
+});
