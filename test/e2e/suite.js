@@ -70,7 +70,7 @@ function defineSuite(line) {
 			if (env) await env.stop();
 		}, 60000);
 
-		step('n8n lists the three trigger nodes with their icons and credentials', async () => {
+		step('n8n lists the three trigger nodes with their icons, credentials and output schemas', async () => {
 			const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
 			const credentialTypes = await env.instance.request('GET', '/types/credentials.json');
 			for (const trigger of Object.values(TRIGGERS)) {
@@ -80,6 +80,11 @@ function defineSuite(line) {
 				expect(type.group).toEqual(['trigger']);
 				expect(type.credentials.map((credential) => credential.name)).toEqual([trigger.credentialType]);
 				expect(credentialTypes.map((credential) => credential.name)).toContain(trigger.credentialType);
+				// The output schema the editor fetches to list the trigger's fields before its first event.
+				const schema = await fetch(`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`);
+				expect(schema.status).toBe(200);
+				const folder = { qondorTrigger: 'Qondor', crmEventTrigger: 'CrmEvent', superOfficeTrigger: 'SuperOffice' }[trigger.nodeType.split('.')[1]];
+				expect(await schema.json()).toEqual(require(`../../nodes/${folder}/__schema__/v1.0.0.json`));
 				for (const iconPath of [type.iconUrl.light, type.iconUrl.dark]) {
 					expect(iconPath).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/nodes/.+\\.svg$`));
 					const icon = await fetch(`${env.instance.baseUrl}/${iconPath}`);
