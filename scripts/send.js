@@ -8,7 +8,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { CACHE } = require('./lib/n8n');
+const { LOCAL_HOME } = require('./lib/n8n');
 const { crmRequest, qondorRequest, superOfficeRequest } = require('./lib/senders');
 
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures');
@@ -67,7 +67,7 @@ function samples(sender) {
 function localState() {
 	for (const line of [1, 2]) {
 		try {
-			return JSON.parse(fs.readFileSync(path.join(CACHE, `local-n8n-${line}`, 'local-setup.json'), 'utf8'));
+			return JSON.parse(fs.readFileSync(path.join(LOCAL_HOME, `local-n8n-${line}`, 'local-setup.json'), 'utf8'));
 		} catch {
 			// not started on this line
 		}

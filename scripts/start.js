@@ -3,18 +3,20 @@
 // one active example workflow per trigger, on SQLite. Ctrl-C stops it.
 //
 // Environment: N8N_LINE=2 starts the n8n 2.x line (Node 24, installed into the cache) instead of
-// 1.x; N8N_V1_VERSION / N8N_V2_VERSION pin other versions; N8N_PORT picks the port (5678).
+// 1.x; N8N_V1_VERSION / N8N_V2_VERSION pin other versions; N8N_PORT picks the port (5678);
+// N8N_LOCAL_FOLDER moves n8n's data (~/.n8n-nodes-crm-triggers by default).
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { importExamples } = require('../test/e2e/examples');
 const n8n = require('./lib/n8n');
 const setup = require('./lib/setup');
 
 const line = Number(process.env.N8N_LINE || 1);
 const port = Number(process.env.N8N_PORT || 5678);
-const home = path.join(n8n.CACHE, `local-n8n-${line}`);
+const home = path.join(n8n.LOCAL_HOME, `local-n8n-${line}`);
 const stateFile = path.join(home, 'local-setup.json');
 
 function readState() {
@@ -71,6 +73,10 @@ function printSummary(instance, state) {
 	for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
 		lines.push(`    ${spec.nodeName.padEnd(20)} ${state.workflows[trigger].url}`);
 	}
+	if (state.examplesImported?.length) {
+		lines.push('', '  Also imported, inactive (see examples/README.md):');
+		for (const name of state.examplesImported) lines.push(`    ${name}`);
+	}
 	lines.push(
 		'',
 		'  Local secrets (also in the credentials of these workflows):',
@@ -106,6 +112,15 @@ async function main() {
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
+	process.on('SIGHUP', stop);
+	process.on('exit', () => {
+		// However this script ends, n8n must not outlive it.
+		try {
+			if (instance.child) process.kill(-instance.child.pid, 'SIGKILL');
+		} catch {
+			// already stopped
+		}
+	});
 
 	await instance.start();
 	await instance.signIn();
@@ -118,6 +133,10 @@ async function main() {
 		state.apiKey = await instance.createApiKey(`local ${new Date().toISOString()}`);
 	}
 	await ensureWorkflows(instance, state);
+	if (!state.examplesImported) {
+		// The workflows of examples/, inactive: they need your credentials and addresses first.
+		state.examplesImported = (await importExamples(instance)).map((workflow) => workflow.name);
+	}
 	writeState(state);
 	printSummary(instance, state);
 

@@ -9,16 +9,80 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { acceptAnyRequest } from '../shared/auth';
 import { rawBodyParameter, webhookEndpoint } from '../shared/description';
 import { parseEventList } from '../shared/eventFilter';
+import { reply } from '../shared/http';
 import { receiveWebhook } from '../shared/pipeline';
 import { superOfficeSignatureAuthenticator, testWebhookSecret } from './auth';
 import { superOfficeEvents } from './events';
 import { superOfficeReceiveSettings, superOfficeSpec } from './receiver';
 import type { SuperOfficeOptions } from './receiver';
+import {
+	checkTargetUrl,
+	ensureRegistered,
+	register,
+	registeredSecret,
+	RegistrationError,
+	unregister,
+} from './registration';
+import type { SuperOfficeApi, WebhookTarget } from './registration';
+
+type Lifecycle = (api: SuperOfficeApi, staticData: IDataObject, target: WebhookTarget) => Promise<boolean>;
+
+function isAutomatic(context: IHookFunctions | IWebhookFunctions): boolean {
+	return context.getNodeParameter('registration', 'manual') === 'automatic';
+}
+
+/** The REST API behind the selected API credential, answering with status and body. */
+async function restApi(context: IHookFunctions): Promise<{ api: SuperOfficeApi; baseUrl: string }> {
+	const credentialType =
+		context.getNodeParameter('apiAuthentication', 'oAuth2') === 'oAuth2' ? 'superOfficeOAuth2Api' : 'superOfficeApi';
+	const credentials = await context.getCredentials(credentialType);
+	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	const api: SuperOfficeApi = async (method, path, body) => {
+		const response = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
+			method,
+			url: `${baseUrl}/${path}`,
+			body,
+			json: true,
+			headers: { Accept: 'application/json' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		});
+		return { statusCode: response.statusCode, body: response.body };
+	};
+	return { api, baseUrl };
+}
+
+/** What to register: the production URL and the selected events ("All Events" lists them all). */
+function webhookTarget(context: IHookFunctions): WebhookTarget {
+	const selected = context.getNodeParameter('events', ['*']) as string[];
+	const custom = parseEventList(String(context.getNodeParameter('customEvents', '')));
+	const named = selected.includes('*') ? superOfficeEvents.map((event) => event.value) : selected;
+	const workflow = context.getWorkflow();
+	return {
+		name: `n8n: ${workflow.name ?? 'workflow'} (${workflow.id ?? ''})`.slice(0, 200),
+		url: context.getNodeWebhookUrl('default') ?? '',
+		events: [...new Set([...named, ...custom])],
+	};
+}
+
+/** Runs a lifecycle step in automatic mode; manual mode has nothing to do at SuperOffice. */
+async function automatically(context: IHookFunctions, step: Lifecycle, manualResult: boolean): Promise<boolean> {
+	if (!isAutomatic(context)) return manualResult;
+	const { api, baseUrl } = await restApi(context);
+	const target = webhookTarget(context);
+	try {
+		checkTargetUrl(baseUrl, target);
+		return await step(api, context.getWorkflowStaticData('node'), target);
+	} catch (error) {
+		if (error instanceof RegistrationError) throw new NodeOperationError(context.getNode(), error.message);
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}
 
 export class SuperOfficeTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,7 +104,17 @@ export class SuperOfficeTrigger implements INodeType {
 				name: 'superOfficeWebhookApi',
 				required: true,
 				testedBy: 'superOfficeWebhookApiTest',
-				displayOptions: { show: { authentication: ['signature'] } },
+				displayOptions: { show: { registration: ['manual'], authentication: ['signature'] } },
+			},
+			{
+				name: 'superOfficeOAuth2Api',
+				required: true,
+				displayOptions: { show: { registration: ['automatic'], apiAuthentication: ['oAuth2'] } },
+			},
+			{
+				name: 'superOfficeApi',
+				required: true,
+				displayOptions: { show: { registration: ['automatic'], apiAuthentication: ['onSite'] } },
 			},
 		],
 		webhooks: [webhookEndpoint('superoffice')],
@@ -52,11 +126,57 @@ export class SuperOfficeTrigger implements INodeType {
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+			{
+				displayName: 'Registration',
+				name: 'registration',
+				type: 'options',
+				options: [
+					{
+						name: 'Manual',
+						value: 'manual',
+						description: 'You create the webhook in SuperOffice and enter its secret here',
+					},
+					{
+						name: 'Automatic',
+						value: 'automatic',
+						description:
+							'Created through the SuperOffice API when the workflow is activated, removed when it is deactivated',
+					},
+				],
+				default: 'manual',
+			},
+			{
+				displayName:
+					'On activation, n8n creates a webhook in SuperOffice with this trigger’s Production URL, the selected events and a secret only n8n knows; on deactivation it removes it. SuperOffice requires the Production URL to be HTTPS with a valid certificate (set WEBHOOK_URL).',
+				name: 'automaticNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
+			{
+				displayName: 'API Authentication',
+				name: 'apiAuthentication',
+				type: 'options',
+				options: [
+					{
+						name: 'SuperOffice Online (OAuth2)',
+						value: 'oAuth2',
+					},
+					{
+						name: 'On-Site (Ticket, Token or Basic)',
+						value: 'onSite',
+					},
+				],
+				default: 'oAuth2',
+				displayOptions: { show: { registration: ['automatic'] } },
 			},
 			{
 				displayName: 'Authentication',
 				name: 'authentication',
 				type: 'options',
+				displayOptions: { show: { registration: ['manual'] } },
 				options: [
 					{
 						name: 'Webhook Secret',
@@ -77,7 +197,7 @@ export class SuperOfficeTrigger implements INodeType {
 				name: 'noAuthWarning',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { authentication: ['none'] } },
+				displayOptions: { show: { registration: ['manual'], authentication: ['none'] } },
 			},
 			{
 				displayName: 'Events',
@@ -155,30 +275,62 @@ export class SuperOfficeTrigger implements INodeType {
 	};
 
 	/*
-	 * In this mode the webhook is created by hand in SuperOffice: there is nothing to create or
-	 * remove there, so activation and deactivation always succeed.
+	 * Automatic registration creates, checks and removes the webhook at SuperOffice. In manual
+	 * mode the webhook is created by hand in SuperOffice: there is nothing to do there, so
+	 * activation and deactivation always succeed.
 	 */
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
+				return await automatically(this, ensureRegistered, true);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
+				return await automatically(
+					this,
+					async (api, staticData, target) => {
+						await register(api, staticData, target);
+						return true;
+					},
+					true,
+				);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
+				return await automatically(
+					this,
+					async (api, staticData) => {
+						await unregister(api, staticData);
+						return true;
+					},
+					true,
+				);
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const authenticate =
-			this.getNodeParameter('authentication', 'signature') === 'none'
-				? acceptAnyRequest
-				: superOfficeSignatureAuthenticator(
-						String((await this.getCredentials('superOfficeWebhookApi')).webhookSecret ?? ''),
-					);
+		let authenticate;
+		if (isAutomatic(this)) {
+			const secret = registeredSecret(this.getWorkflowStaticData('node'));
+			if (secret === undefined) {
+				// SuperOffice sends its test event while the webhook is being created, before n8n
+				// has stored the secret: acknowledge it (it starts nothing); refuse anything else.
+				return superOfficeSpec.isHandshake(this.getHeaderData())
+					? reply(this, 200, { status: 'ok', reason: 'handshake', message: 'SuperOffice connection check received' })
+					: reply(this, 401, {
+							status: 'rejected',
+							reason: 'not-registered',
+							message: 'The webhook is not registered with SuperOffice yet',
+						});
+			}
+			authenticate = superOfficeSignatureAuthenticator(secret);
+		} else {
+			authenticate =
+				this.getNodeParameter('authentication', 'signature') === 'none'
+					? acceptAnyRequest
+					: superOfficeSignatureAuthenticator(
+							String((await this.getCredentials('superOfficeWebhookApi')).webhookSecret ?? ''),
+						);
+		}
 		const selected = this.getNodeParameter('events', ['*']) as string[];
 		const custom = parseEventList(String(this.getNodeParameter('customEvents', '')));
 		const options = this.getNodeParameter('settings', {}) as SuperOfficeOptions & IDataObject;

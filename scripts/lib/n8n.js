@@ -11,6 +11,9 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = process.env.N8N_CACHE_DIR || path.join(ROOT, '.cache');
+// The user folders of the local n8n that `npm start` runs live outside the repository: n8n keeps
+// copies of its editor's JavaScript there, which linters would otherwise read as ours.
+const LOCAL_HOME = process.env.N8N_LOCAL_FOLDER || path.join(os.homedir(), '.n8n-nodes-crm-triggers');
 const PACKAGE = require(path.join(ROOT, 'package.json'));
 
 /** The n8n lines the package is tested on: the version and the Node.js major it needs. */
@@ -330,6 +333,15 @@ class N8nInstance {
 		return await this.api('POST', '/credentials', { name, type, data });
 	}
 
+	/**
+	 * Creates a credential the way the editor does (session cookie). The public API validates
+	 * credential data against a schema n8n derives from the fields' display conditions, which
+	 * rejects valid data for credentials whose fields depend on a choice (SuperOffice API).
+	 */
+	async createCredentialAsEditor(name, type, data) {
+		return await this.request('POST', '/rest/credentials', { body: { name, type, data } });
+	}
+
 	/** Creates a workflow and turns it on (activate on n8n 1.x, publish on 2.x). */
 	async createActiveWorkflow(workflow) {
 		const created = await this.api('POST', '/workflows', {
@@ -342,12 +354,39 @@ class N8nInstance {
 		return created;
 	}
 
-	async activate(workflowId) {
-		return await this.api('POST', `/workflows/${workflowId}/activate`);
+	/**
+	 * Activates (publishes, on n8n 2.x) a workflow and waits until its triggers are live. n8n 1.x
+	 * does it within the request; n8n 2.x queues the publication and reports the outcome in the
+	 * workflow's publication status, where a trigger's activation error (as the editor shows it)
+	 * becomes this method's error.
+	 */
+	async activate(workflowId, { timeoutMs = 60000 } = {}) {
+		const result = await this.api('POST', `/workflows/${workflowId}/activate`);
+		if (this.runtime.line < 2) return result;
+		const status = await this.settledPublication(workflowId, timeoutMs);
+		if (status.status !== 'published') {
+			const messages = (status.triggers || []).map((trigger) => trigger.errorMessage).filter(Boolean);
+			throw new Error(`Activation ${status.status}: ${messages.join('; ') || JSON.stringify(status)}`);
+		}
+		return result;
 	}
 
-	async deactivate(workflowId) {
-		return await this.api('POST', `/workflows/${workflowId}/deactivate`);
+	async deactivate(workflowId, { timeoutMs = 60000 } = {}) {
+		const result = await this.api('POST', `/workflows/${workflowId}/deactivate`);
+		if (this.runtime.line >= 2) await this.settledPublication(workflowId, timeoutMs);
+		return result;
+	}
+
+	/** n8n 2.x: the workflow's publication status once no publication is in flight. */
+	async settledPublication(workflowId, timeoutMs) {
+		const deadline = Date.now() + timeoutMs;
+		let status;
+		while (Date.now() < deadline) {
+			status = await this.request('GET', `/rest/workflows/${workflowId}/publication-status`);
+			if (status.status !== 'in_progress' && !status.pendingVersionId) return status;
+			await sleep(100);
+		}
+		throw new Error(`Workflow ${workflowId} was still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`);
 	}
 
 	/** Executions of a workflow, newest first, with their data. */
@@ -391,6 +430,7 @@ function temporaryFolder(prefix) {
 module.exports = {
 	ROOT,
 	CACHE,
+	LOCAL_HOME,
 	LINES,
 	OWNER,
 	PACKAGE,

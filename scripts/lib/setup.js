@@ -6,12 +6,16 @@ const crypto = require('node:crypto');
 
 const PACKAGE_NAME = 'n8n-nodes-crm-triggers';
 
-/** The three triggers, their credential types and the path each webhook listens on. */
+/**
+ * The three triggers, the credential type a local setup uses for each (`credentialType`), every
+ * credential type the node offers, and the path each webhook listens on.
+ */
 const TRIGGERS = {
 	qondor: {
 		nodeType: `${PACKAGE_NAME}.qondorTrigger`,
 		nodeName: 'Qondor Trigger',
 		credentialType: 'qondorWebhookApi',
+		credentialTypes: ['qondorWebhookApi'],
 		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e51',
 		path: 'qondor',
 	},
@@ -19,6 +23,7 @@ const TRIGGERS = {
 		nodeType: `${PACKAGE_NAME}.crmEventTrigger`,
 		nodeName: 'CRM Event Trigger',
 		credentialType: 'crmEventWebhookApi',
+		credentialTypes: ['crmEventWebhookApi'],
 		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e52',
 		path: 'crm-event',
 	},
@@ -26,6 +31,7 @@ const TRIGGERS = {
 		nodeType: `${PACKAGE_NAME}.superOfficeTrigger`,
 		nodeName: 'SuperOffice Trigger',
 		credentialType: 'superOfficeWebhookApi',
+		credentialTypes: ['superOfficeWebhookApi', 'superOfficeOAuth2Api', 'superOfficeApi'],
 		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e53',
 		path: 'superoffice',
 	},

@@ -4,9 +4,12 @@
 
 const { LINES } = require('../../scripts/lib/n8n');
 const { crmRequest, qondorRequest, superOfficeRequest } = require('../../scripts/lib/senders');
-const { PACKAGE_NAME, TRIGGERS } = require('../../scripts/lib/setup');
+const setupLib = require('../../scripts/lib/setup');
+const { PACKAGE_NAME, TRIGGERS } = setupLib;
 const { fixture, loadFixtures } = require('../helpers/fixtures');
 const { startEnvironment } = require('./environment');
+const { importExamples, loadExamples } = require('./examples');
+const { startFakeSuperOffice } = require('../fakes/superOffice');
 
 /** What a booking looks like once the trigger added each person's custom-field map. */
 function bookingWithCustomFields(body) {
@@ -78,8 +81,10 @@ function defineSuite(line) {
 				expect(type).toBeDefined();
 				expect(type.displayName).toBe(trigger.nodeName);
 				expect(type.group).toEqual(['trigger']);
-				expect(type.credentials.map((credential) => credential.name)).toEqual([trigger.credentialType]);
-				expect(credentialTypes.map((credential) => credential.name)).toContain(trigger.credentialType);
+				expect(type.credentials.map((credential) => credential.name)).toEqual(trigger.credentialTypes);
+				for (const credentialType of trigger.credentialTypes) {
+					expect(credentialTypes.map((credential) => credential.name)).toContain(credentialType);
+				}
 				// The output schema the editor fetches to list the trigger's fields before its first event.
 				const schema = await fetch(`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`);
 				expect(schema.status).toBe(200);
@@ -194,6 +199,91 @@ function defineSuite(line) {
 			}
 			await expectExecutionCounts(counts());
 		}, 300000);
+
+		step('SuperOffice Trigger registers its own webhook at (a fake) SuperOffice, receives its events, and removes it', async () => {
+			const token = 'e2e-superoffice-api-token';
+			const fake = await startFakeSuperOffice({ auth: { type: 'bearer', token } });
+			try {
+				const credential = await env.instance.createCredentialAsEditor('SuperOffice API (fake)', 'superOfficeApi', {
+					baseUrl: fake.baseUrl,
+					authType: 'bearer',
+					accessToken: token,
+				});
+				const webhookId = '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e60';
+				const workflow = setupLib.triggerWorkflow('superoffice', { id: credential.id, name: 'SuperOffice API (fake)' }, {
+					name: 'SuperOffice automatic registration',
+					webhookId,
+					parameters: { registration: 'automatic', apiAuthentication: 'onSite', events: ['quote.approved'] },
+				});
+				workflow.nodes[0].credentials = { superOfficeApi: { id: credential.id, name: 'SuperOffice API (fake)' } };
+				const created = await env.instance.createActiveWorkflow(workflow);
+				const url = env.instance.webhookUrl(setupLib.webhookPath('superoffice', webhookId));
+
+				// the registration SuperOffice received, and its test event answered 200
+				expect([...fake.webhooks.values()]).toEqual([
+					expect.objectContaining({ Name: `n8n: SuperOffice automatic registration (${created.id})`, Events: ['quote.approved'], TargetUrl: url, Type: 'webhook', State: 'Active' }),
+				]);
+				expect(Buffer.from(fake.webhooks.get(1).Secret, 'base64')).toHaveLength(32);
+				expect(fake.testDeliveries.map((delivery) => delivery.status)).toEqual([200]);
+
+				// a quote.approved fired by SuperOffice starts an execution
+				const [delivery] = await fake.fire('quote.approved', { primaryKey: 4711, eventId: 'e2e-auto-1' });
+				expect(delivery.status).toBe(200);
+				const deadline = Date.now() + 30000;
+				let executions = [];
+				while (Date.now() < deadline && !executions.some((execution) => execution.finished || execution.stoppedAt)) {
+					await new Promise((resolve) => setTimeout(resolve, 200));
+					executions = await env.instance.executions(created.id);
+				}
+				expect(executions).toHaveLength(1);
+				const items = require('../../scripts/lib/n8n').triggerItems(executions[0], 'SuperOffice Trigger');
+				expect(items).toEqual([expect.objectContaining({ Event: 'quote.approved', PrimaryKey: 4711, EventId: 'e2e-auto-1' })]);
+
+				// deactivating removes the webhook at SuperOffice
+				await env.instance.deactivate(created.id);
+				const deleted = Date.now() + 30000;
+				while (fake.webhooks.size > 0 && Date.now() < deleted) await new Promise((resolve) => setTimeout(resolve, 100));
+				expect(fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual(['/Cust12345/api/v1/Webhook/1']);
+				expect(fake.webhooks.size).toBe(0);
+
+				// when SuperOffice refuses, activation fails with a readable error and nothing is left registered
+				fake.failWith = 403;
+				const refused = await env.instance.activate(created.id).then(() => undefined, (error) => error);
+				expect(refused).toBeDefined();
+				expect(refused.message).toContain('lacks the licence or rights to manage webhooks');
+				expect(fake.webhooks.size).toBe(0);
+				const stored = await env.instance.api('GET', `/workflows/${created.id}`);
+				// n8n 1.x rolls the activation back; n8n 2.x keeps the workflow published with its
+				// trigger marked failed (the error above is what its editor shows).
+				if (line === 1) expect(stored.active).toBe(false);
+				expect(JSON.stringify(stored.staticData ?? {})).not.toContain('superOfficeWebhookId');
+			} finally {
+				await fake.close();
+			}
+		});
+
+		step('every example workflow in examples/ imports cleanly, with node types and versions n8n knows', async () => {
+			const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
+			const known = new Map();
+			for (const type of nodeTypes) {
+				const versions = Array.isArray(type.version) ? type.version : [type.version];
+				known.set(type.name, [...(known.get(type.name) ?? []), ...versions]);
+			}
+			const examples = loadExamples();
+			const imported = await importExamples(env.instance);
+			expect(imported).toHaveLength(examples.length);
+			for (const [index, created] of imported.entries()) {
+				const stored = await env.instance.api('GET', `/workflows/${created.id}`);
+				expect(stored.nodes.map((node) => node.name).sort()).toEqual(examples[index].workflow.nodes.map((node) => node.name).sort());
+				for (const node of stored.nodes) {
+					expect({ file: examples[index].file, node: node.name, known: known.get(node.type)?.includes(node.typeVersion) ?? false }).toEqual({
+						file: examples[index].file,
+						node: node.name,
+						known: true,
+					});
+				}
+			}
+		});
 
 		step('no secret appears in n8n’s log', async () => {
 			const log = env.log();

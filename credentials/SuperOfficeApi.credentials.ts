@@ -1,0 +1,110 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * SuperOffice's REST API on an on-site installation (or a system user): a ticket with its
+ * application token, a bearer token, or a user name and password where Basic is enabled.
+ */
+export class SuperOfficeApi implements ICredentialType {
+	name = 'superOfficeApi';
+
+	displayName = 'SuperOffice API';
+
+	icon = 'file:../nodes/SuperOffice/superOffice.svg' as const;
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#automatic-registration';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://crm.example.com/SuperOffice/api/v1',
+			description: 'The REST API address of your SuperOffice installation, ending in /api/v1',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authType',
+			type: 'options',
+			default: 'ticket',
+			options: [
+				{ name: 'System User Ticket (SOTicket)', value: 'ticket' },
+				{ name: 'Bearer Token', value: 'bearer' },
+				{ name: 'User Name and Password (Basic)', value: 'basic' },
+			],
+		},
+		{
+			displayName: 'Ticket',
+			name: 'ticketToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authType: ['ticket'] } },
+		},
+		{
+			displayName: 'Application Token',
+			name: 'appToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Sent as the SO-AppToken header',
+			displayOptions: { show: { authType: ['ticket'] } },
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authType: ['bearer'] } },
+		},
+		{
+			displayName: 'User Name',
+			name: 'username',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { authType: ['basic'] } },
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authType: ['basic'] } },
+		},
+	];
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const headers = { ...(requestOptions.headers ?? {}) };
+		if (credentials.authType === 'ticket') {
+			headers.Authorization = `SOTicket ${String(credentials.ticketToken ?? '')}`;
+			headers['SO-AppToken'] = String(credentials.appToken ?? '');
+		} else if (credentials.authType === 'bearer') {
+			headers.Authorization = `Bearer ${String(credentials.accessToken ?? '')}`;
+		} else {
+			const pair = `${String(credentials.username ?? '')}:${String(credentials.password ?? '')}`;
+			headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+		}
+		return { ...requestOptions, headers };
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/Webhook',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,289 @@
+import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/SuperOfficeApi.credentials';
+import { superOfficeEvents } from '../../nodes/SuperOffice/events';
+import { describeFailure, ensureRegistered, register } from '../../nodes/SuperOffice/registration';
+import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
+import { superOfficeRequest } from '../../scripts/lib/senders';
+import { startFakeSuperOffice } from '../fakes/superOffice';
+import { fixture } from '../helpers/fixtures';
+import { runWebhook } from '../helpers/harness';
+import type { Outcome } from '../helpers/harness';
+import { startServer } from '../helpers/server';
+
+/*
+ * Automatic registration against a fake SuperOffice that implements the documented Webhook API
+ * and, like the real one, sends a signed test event to the TargetUrl when a webhook is saved. The
+ * TargetUrl is a real HTTP server running the trigger's webhook(), with the same static data.
+ */
+
+type Fake = Awaited<ReturnType<typeof startFakeSuperOffice>>;
+
+const TOKEN = 'example-token-for-the-fake';
+const node = new SuperOfficeTrigger();
+const onSiteCredential = new SuperOfficeApiCredential();
+
+interface Setup {
+	parameters: IDataObject;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	staticData: IDataObject;
+	webhookUrl: string;
+}
+
+/** IHookFunctions as n8n passes them to checkExists/create/delete, with a real HTTP client. */
+function hookContext(setup: Setup): IHookFunctions {
+	const context = {
+		getNodeParameter: (name: string, fallback?: unknown) => setup.parameters[name] ?? fallback,
+		getCredentials: async (type: string) => setup.credentials[type],
+		getWorkflowStaticData: () => setup.staticData,
+		getNodeWebhookUrl: () => setup.webhookUrl,
+		getWorkflow: () => ({ id: 'wf42', name: 'Quotes to ERP', active: false }),
+		getNode: () => ({ name: 'SuperOffice Trigger', type: 'superOfficeTrigger', typeVersion: 1, parameters: {} }),
+		helpers: {
+			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
+				const credentials = setup.credentials[type];
+				let request = options;
+				if (type === 'superOfficeApi') request = await onSiteCredential.authenticate(credentials, options);
+				else request = { ...options, headers: { ...options.headers, Authorization: `Bearer ${String((credentials.oauthTokenData as IDataObject).access_token)}` } };
+				const response = await fetch(request.url, {
+					method: request.method,
+					headers: { ...(request.headers as Record<string, string>), ...(request.body ? { 'content-type': 'application/json' } : {}) },
+					body: request.body === undefined ? undefined : JSON.stringify(request.body),
+				});
+				const text = await response.text();
+				return { statusCode: response.status, body: text ? JSON.parse(text) : undefined };
+			},
+		},
+	};
+	return context as unknown as IHookFunctions;
+}
+
+describe('SuperOffice Trigger: automatic registration', () => {
+	let fake: Fake;
+	let receiver: { url: string; close: () => Promise<void> };
+	let setup: Setup;
+	let receiverStatus: number | undefined;
+	const outcomes: Outcome[] = [];
+
+	beforeEach(async () => {
+		fake = await startFakeSuperOffice({ auth: { type: 'bearer', token: TOKEN } });
+		receiverStatus = undefined;
+		receiver = await startServer(async ({ headers, raw }) => {
+			if (receiverStatus !== undefined) return { statusCode: receiverStatus, body: { message: 'n8n is not reachable' } };
+			const outcome = await runWebhook(node, { headers, raw }, { parameters: setup.parameters, staticData: setup.staticData, workflowId: 'wf42' });
+			outcomes.push(outcome);
+			return { statusCode: outcome.statusCode, body: outcome.body };
+		});
+		setup = {
+			parameters: { registration: 'automatic', apiAuthentication: 'onSite', events: ['quote.approved', 'quote.sent'], customEvents: '', settings: {} },
+			credentials: { superOfficeApi: { baseUrl: `${fake.baseUrl}/`, authType: 'bearer', accessToken: TOKEN } },
+			staticData: {},
+			webhookUrl: `${receiver.url}/webhook/abc/superoffice`,
+		};
+		outcomes.length = 0;
+	});
+
+	afterEach(async () => {
+		await fake.close();
+		await receiver.close();
+	});
+
+	const methods = () => node.webhookMethods.default;
+	const call = async (method: 'checkExists' | 'create' | 'delete') => await methods()[method].call(hookContext(setup));
+
+	it('create registers the webhook with the documented fields and a generated secret, and SuperOffice’s test event gets 200', async () => {
+		expect(await call('create')).toBe(true);
+		const post = fake.requests.find((request) => request.method === 'POST');
+		expect(post?.path).toBe('/Cust12345/api/v1/Webhook');
+		expect(post?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+		expect(post?.body).toEqual({
+			Name: 'n8n: Quotes to ERP (wf42)',
+			Events: ['quote.approved', 'quote.sent'],
+			TargetUrl: setup.webhookUrl,
+			Secret: expect.any(String),
+			Type: 'webhook',
+			State: 'Active',
+		});
+		const secret = (post?.body as IDataObject).Secret as string;
+		expect(Buffer.from(secret, 'base64')).toHaveLength(32);
+		expect(fake.testDeliveries).toHaveLength(1);
+		expect(fake.testDeliveries[0].status).toBe(200);
+		expect(setup.staticData).toEqual({ superOfficeWebhookId: 1, superOfficeWebhookSecret: secret });
+		expect(fake.webhooks.get(1)?.Secret).toBe(secret);
+	});
+
+	it('events fired by SuperOffice after registration are verified with the generated secret and run the workflow', async () => {
+		await call('create');
+		const [delivery] = await fake.fire('quote.approved', { primaryKey: 527331 });
+		expect(delivery.status).toBe(200);
+		const ran = outcomes[outcomes.length - 1];
+		expect(ran.items?.[0]).toMatchObject({ Event: 'quote.approved', PrimaryKey: 527331 });
+		// a request signed with anything else is refused
+		const forged = superOfficeRequest({ ...fixture('superoffice', 'quote.approved'), EventId: 'forged' }, 'not-the-generated-secret');
+		const response = await fetch(setup.webhookUrl, { method: 'POST', headers: forged.headers, body: forged.raw });
+		expect(response.status).toBe(401);
+	});
+
+	it('before the secret is stored, only the test event is acknowledged', async () => {
+		const test = await fetch(setup.webhookUrl, { method: 'POST', headers: { 'x-hook-test': 'true' }, body: '{}' });
+		expect(test.status).toBe(200);
+		const event = await fetch(setup.webhookUrl, { method: 'POST', headers: {}, body: JSON.stringify(fixture('superoffice', 'quote.sent')) });
+		expect(event.status).toBe(401);
+		expect(((await event.json()) as IDataObject).reason).toBe('not-registered');
+	});
+
+	it('"All Events" registers the whole catalogue, plus the custom events', async () => {
+		setup.parameters = { ...setup.parameters, events: ['*'], customEvents: 'list.*.created' };
+		await call('create');
+		const registered = fake.webhooks.get(1)?.Events as string[];
+		expect(registered).toEqual([...superOfficeEvents.map((event) => event.value), 'list.*.created']);
+	});
+
+	it('checkExists: false before registration, true after, without touching the webhook', async () => {
+		expect(await call('checkExists')).toBe(false);
+		await call('create');
+		const before = fake.requests.length;
+		expect(await call('checkExists')).toBe(true);
+		expect(fake.requests.slice(before).map((request) => request.method)).toEqual(['GET']);
+	});
+
+	it('checkExists puts a webhook stopped after too many errors back to Active', async () => {
+		await call('create');
+		fake.webhooks.get(1)!.State = 'TooManyErrors';
+		expect(await call('checkExists')).toBe(true);
+		expect(fake.webhooks.get(1)?.State).toBe('Active');
+		const put = fake.requests.find((request) => request.method === 'PUT');
+		expect(put?.body).toMatchObject({ State: 'Active', TargetUrl: setup.webhookUrl, Secret: setup.staticData.superOfficeWebhookSecret });
+	});
+
+	it('checkExists updates the events when the selection changed', async () => {
+		await call('create');
+		setup.parameters = { ...setup.parameters, events: ['quote.ordered'] };
+		expect(await call('checkExists')).toBe(true);
+		expect(fake.webhooks.get(1)?.Events).toEqual(['quote.ordered']);
+	});
+
+	it('checkExists answers false and forgets the id when the webhook was deleted in SuperOffice', async () => {
+		await call('create');
+		fake.webhooks.clear();
+		expect(await call('checkExists')).toBe(false);
+		expect(setup.staticData).toEqual({});
+	});
+
+	it('delete removes the webhook at SuperOffice and forgets it', async () => {
+		await call('create');
+		expect(await call('delete')).toBe(true);
+		expect(fake.requests[fake.requests.length - 1]).toMatchObject({ method: 'DELETE', path: '/Cust12345/api/v1/Webhook/1' });
+		expect(fake.webhooks.size).toBe(0);
+		expect(setup.staticData).toEqual({});
+	});
+
+	it('delete succeeds when the webhook is already gone, and sends nothing when none was registered', async () => {
+		await call('create');
+		fake.webhooks.clear();
+		expect(await call('delete')).toBe(true);
+		const sent = fake.requests.length;
+		expect(await call('delete')).toBe(true);
+		expect(fake.requests.length).toBe(sent);
+	});
+
+	it.each([
+		[401, 'SuperOffice did not accept the API credential (401)'],
+		[403, 'lacks the licence or rights to manage webhooks'],
+		[500, 'SuperOffice answered 500 when asked to create the webhook'],
+	])('when SuperOffice answers %i, activation fails with a readable error and nothing is registered', async (status, message) => {
+		fake.failWith = status;
+		await expect(call('create')).rejects.toThrow(message);
+		expect(fake.webhooks.size).toBe(0);
+		expect(setup.staticData).toEqual({});
+	});
+
+	it('a tenant without the webhook agent gets an error naming it', async () => {
+		fake.webhookAgentEnabled = false;
+		await expect(call('create')).rejects.toThrow('check the API base URL (…/api/v1) and that the webhook agent is enabled');
+	});
+
+	it('an HTTP target refused by SuperOffice gets an error about HTTPS', async () => {
+		fake.requireHttps = true;
+		await expect(call('create')).rejects.toThrow('SuperOffice demands an HTTPS target URL with a valid certificate');
+		expect(fake.webhooks.size).toBe(0);
+	});
+
+	it('a test event n8n does not answer gets an error saying n8n must be reachable', async () => {
+		receiverStatus = 502;
+		await expect(call('create')).rejects.toThrow(`SuperOffice could not deliver its test event to ${setup.webhookUrl}`);
+		expect(fake.webhooks.size).toBe(0);
+		expect(setup.staticData).toEqual({});
+	});
+
+	it('with SuperOffice Online, an HTTP production URL is refused before asking SuperOffice', async () => {
+		const requests: string[] = [];
+		const staticData: IDataObject = {};
+		const target = { name: 'n8n', url: 'http://localhost:5678/webhook/x/superoffice', events: ['quote.sent'] };
+		const context = hookContext({
+			...setup,
+			parameters: { ...setup.parameters, apiAuthentication: 'oAuth2' },
+			credentials: { superOfficeOAuth2Api: { baseUrl: 'https://online.superoffice.com/Cust12345/api/v1', oauthTokenData: { access_token: 'x' } } },
+			webhookUrl: target.url,
+		});
+		context.helpers.httpRequestWithAuthentication = (async (_type: string, options: IHttpRequestOptions) => {
+			requests.push(options.url);
+			return { statusCode: 500, body: {} };
+		}) as never;
+		await expect(node.webhookMethods.default.create.call(context)).rejects.toThrow('SuperOffice Online only delivers webhooks to HTTPS addresses');
+		expect(requests).toEqual([]);
+		expect(staticData).toEqual({});
+	});
+
+	it('the OAuth2 credential sends its access token', async () => {
+		setup.parameters = { ...setup.parameters, apiAuthentication: 'oAuth2' };
+		setup.credentials = { superOfficeOAuth2Api: { baseUrl: fake.baseUrl, oauthTokenData: { access_token: TOKEN } } };
+		expect(await call('create')).toBe(true);
+		expect(fake.webhooks.size).toBe(1);
+	});
+
+	it('manual registration does nothing at SuperOffice', async () => {
+		setup.parameters = { ...setup.parameters, registration: 'manual' };
+		expect(await call('checkExists')).toBe(true);
+		expect(await call('create')).toBe(true);
+		expect(await call('delete')).toBe(true);
+		expect(fake.requests).toEqual([]);
+	});
+});
+
+describe('SuperOffice API credentials', () => {
+	it.each([
+		[{ authType: 'ticket', ticketToken: '7T:abc', appToken: 'app' }, { Authorization: 'SOTicket 7T:abc', 'SO-AppToken': 'app' }],
+		[{ authType: 'bearer', accessToken: 'tok' }, { Authorization: 'Bearer tok' }],
+		[{ authType: 'basic', username: 'ada', password: 'pw' }, { Authorization: `Basic ${Buffer.from('ada:pw').toString('base64')}` }],
+	])('%j authenticates with %j', async (credentials, headers) => {
+		const options = await onSiteCredential.authenticate(credentials, { url: 'https://x/api/v1/Webhook', headers: { Accept: 'application/json' } });
+		expect(options.headers).toEqual({ Accept: 'application/json', ...headers });
+	});
+
+	it('both test the credential with an authenticated GET of the Webhook list', () => {
+		expect(onSiteCredential.test.request).toMatchObject({ url: '/Webhook', method: 'GET' });
+	});
+});
+
+describe('registration errors', () => {
+	it('keep SuperOffice’s own words', () => {
+		expect(describeFailure('create', { statusCode: 400, body: { Error: 'BadRequest', Message: 'Events must be a non-empty array' } }).message).toBe(
+			'SuperOffice answered 400 when asked to create the webhook. SuperOffice said: “Events must be a non-empty array”',
+		);
+	});
+
+	it('register and ensureRegistered work on any API function', async () => {
+		const calls: string[] = [];
+		const staticData: IDataObject = {};
+		const target = { name: 'n', url: 'https://n8n.example.com/webhook/x/superoffice', events: ['quote.sent'] };
+		const api = async (method: string, path: string) => {
+			calls.push(`${method} ${path}`);
+			if (method === 'POST') return { statusCode: 201, body: { WebhookId: 7 } };
+			return { statusCode: 200, body: { WebhookId: 7, State: 'Active', TargetUrl: target.url, Events: ['quote.sent'] } };
+		};
+		await register(api, staticData, target);
+		expect(await ensureRegistered(api, staticData, target)).toBe(true);
+		expect(calls).toEqual(['POST Webhook', 'GET Webhook/7']);
+	});
+});
