@@ -236,7 +236,10 @@ class N8nInstance {
 				if (response.status === 200) {
 					// The REST API comes up with the rest of the server; wait for it too.
 					const settings = await fetch(`${this.baseUrl}/rest/settings`);
-					if (settings.status === 200) return this;
+					if (settings.status === 200) {
+						this.startedAt = Date.now();
+						return this;
+					}
 				}
 			} catch {
 				// not listening yet
@@ -251,6 +254,7 @@ class N8nInstance {
 		this.child = undefined;
 		if (!child || child.exitCode !== null || child.signalCode !== null) return;
 		const exited = new Promise((resolve) => child.once('exit', resolve));
+		this.stopRequestedAt = Date.now();
 		try {
 			process.kill(-child.pid, 'SIGTERM');
 		} catch {
@@ -389,12 +393,12 @@ class N8nInstance {
 		throw new Error(`Workflow ${workflowId} was still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`);
 	}
 
-	/** Executions of a workflow, newest first, with their data. */
-	async executions(workflowId, { limit = 250 } = {}) {
+	/** Executions of a workflow, newest first, with their data unless told otherwise. */
+	async executions(workflowId, { limit = 250, includeData = true } = {}) {
 		const all = [];
 		let cursor;
 		do {
-			const query = new URLSearchParams({ workflowId, includeData: 'true', limit: String(limit) });
+			const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: String(limit) });
 			if (cursor) query.set('cursor', cursor);
 			const page = await this.request('GET', `/api/v1/executions?${query}`, { auth: 'apiKey' });
 			all.push(...page.data);

@@ -64,6 +64,24 @@ class Environment {
 		this.workflows = workflows;
 	}
 
+	/**
+	 * Adds another active workflow for a trigger, with its own credential, webhook id and node
+	 * parameters, under `key` (e.g. a Qondor trigger with Reject Invalid Payloads on).
+	 */
+	async addWorkflow(key, trigger, { webhookId, parameters, credentialData }) {
+		const spec = setup.TRIGGERS[trigger];
+		const credentialName = `${spec.nodeName} ${key}`;
+		const credential = await this.instance.createCredential(credentialName, spec.credentialType, credentialData);
+		const workflow = setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }, {
+			name: `${spec.nodeName} ${key}`,
+			webhookId,
+			parameters,
+		});
+		const created = await this.instance.createActiveWorkflow(workflow);
+		this.workflows[key] = { id: created.id, nodeName: spec.nodeName, url: this.instance.webhookUrl(setup.webhookPath(trigger, webhookId)) };
+		return this.workflows[key];
+	}
+
 	/** POSTs a prepared request ({ raw, headers }) to a trigger's production URL. */
 	async post(trigger, request) {
 		const response = await fetch(this.workflows[trigger].url, {
