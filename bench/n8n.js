@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// End-to-end benchmark: the same n8n instance (as the end-to-end suite installs it), one active
+// workflow per trigger and one with n8n's own Webhook node, each ending in a No Operation node.
+// autocannon drives each at a fixed concurrency, in alternating runs over several rounds; every
+// request is a new event (fresh id, fresh signature), so every request starts an execution.
+//
+//   npm run bench:n8n [-- --line 2] [-- --seconds 10 --rounds 3 --connections 10]
+'use strict';
+
+const os = require('node:os');
+const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
+const autocannon = require('autocannon');
+
+const { crmRequest, qondorRequest, superOfficeRequest } = require('../scripts/lib/senders');
+const { fixture } = require('../test/helpers/fixtures');
+const { startEnvironment } = require('../test/e2e/environment');
+
+function option(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+const LINE = option('line', 1);
+const SECONDS = option('seconds', 10);
+const ROUNDS = option('rounds', 3);
+const CONNECTIONS = option('connections', 10);
+
+const WEBHOOK_NODE_PATH = 'bench-webhook-node';
+
+/** n8n's Webhook node, answering immediately, followed by a No Operation node. */
+function webhookNodeWorkflow() {
+	return {
+		name: 'Webhook node (baseline)',
+		nodes: [
+			{
+				id: crypto.randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: crypto.randomUUID(),
+				parameters: { httpMethod: 'POST', path: WEBHOOK_NODE_PATH, responseMode: 'onReceived', options: {} },
+			},
+			{ id: crypto.randomUUID(), name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [260, 0], parameters: {} },
+		],
+		connections: { Webhook: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** A function giving each request a new event: fresh id, and a fresh signature where there is one. */
+function requestFactory(target, env) {
+	const offer = fixture('qondor', 'OfferSentV1');
+	const deal = fixture('crm', 'deal.created');
+	const quote = fixture('superoffice', 'quote.approved');
+	let counter = 0;
+	const next = () => `${process.pid}-${Date.now()}-${counter++}`;
+	switch (target) {
+		case 'webhook-node':
+		case 'qondor':
+			// The Webhook node gets exactly what the Qondor Trigger gets, header included.
+			return () => qondorRequest({ ...offer, webhookId: next() }, env.secrets.qondor);
+		case 'crm':
+			return () => crmRequest(deal, env.secrets.crm.signingSecret, { id: `msg_${next()}` });
+		case 'superoffice':
+			return () => superOfficeRequest({ ...quote, EventId: next() }, env.secrets.superoffice.webhookSecret);
+		default:
+			throw new Error(target);
+	}
+}
+
+async function drive(url, makeRequest) {
+	const result = await autocannon({
+		url,
+		method: 'POST',
+		connections: CONNECTIONS,
+		duration: SECONDS,
+		requests: [
+			{
+				setupRequest: (request) => {
+					const { raw, headers } = makeRequest();
+					return { ...request, method: 'POST', headers, body: raw };
+				},
+			},
+		],
+	});
+	return {
+		requests: result.requests.total,
+		rps: result.requests.average,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
+		non2xx: result.non2xx + result.errors + result.timeouts,
+	};
+}
+
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function main() {
+	const env = await startEnvironment(LINE);
+	try {
+		const baseline = await env.instance.createActiveWorkflow(webhookNodeWorkflow());
+		const targets = {
+			'webhook-node': { label: "n8n's Webhook node", url: env.instance.webhookUrl(WEBHOOK_NODE_PATH), workflowId: baseline.id },
+			qondor: { label: 'Qondor Trigger', url: env.workflows.qondor.url },
+			crm: { label: 'CRM Event Trigger', url: env.workflows.crm.url },
+			superoffice: { label: 'SuperOffice Trigger', url: env.workflows.superoffice.url },
+		};
+		const runs = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
+		// Warm-up, then alternate: Webhook node, one trigger, Webhook node, the next trigger, …
+		for (const key of Object.keys(targets)) await drive(targets[key].url, requestFactory(key, env));
+		for (let round = 1; round <= ROUNDS; round++) {
+			for (const key of ['qondor', 'crm', 'superoffice']) {
+				for (const target of ['webhook-node', key]) {
+					const result = await drive(targets[target].url, requestFactory(target, env));
+					runs[target].push(result);
+					process.stderr.write(`round ${round} ${targets[target].label}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms\n`);
+				}
+			}
+		}
+
+		const summary = {};
+		for (const [key, results] of Object.entries(runs)) {
+			summary[key] = {
+				rps: median(results.map((r) => r.rps)),
+				p50: median(results.map((r) => r.p50)),
+				p99: median(results.map((r) => r.p99)),
+				non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+				requests: results.reduce((sum, r) => sum + r.requests, 0),
+			};
+		}
+		const base = summary['webhook-node'];
+		const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+		const lines = [
+			'',
+			`End-to-end, n8n ${env.instance.runtime.version} on Node ${execFileSync(env.instance.runtime.nodeBinary, ['-v']).toString().trim()}, SQLite`,
+			`${os.cpus().length} × ${cpu}; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds (medians); ${new Date().toISOString().slice(0, 10)}`,
+			'',
+			`${'workflow'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s ×'.padStart(8)} ${'p99 ×'.padStart(6)}  non-2xx`,
+		];
+		for (const [key, row] of Object.entries(summary)) {
+			const throughput = row.rps / base.rps;
+			const tail = row.p99 / base.p99;
+			const meets = key === 'webhook-node' ? '' : throughput >= 0.95 && tail <= 1.1 ? '  meets target' : '  BELOW TARGET';
+			lines.push(
+				`${targets[key].label.padEnd(22)} ${row.rps.toFixed(0).padStart(8)} ${String(row.p50).padStart(7)} ${String(row.p99).padStart(7)} ${throughput.toFixed(2).padStart(8)} ${tail.toFixed(2).padStart(6)}  ${row.non2xx}${meets}`,
+			);
+		}
+		lines.push('', 'Target: throughput ≥ 0.95× and p99 ≤ 1.1× the Webhook node.', '');
+		process.stdout.write(lines.join('\n'));
+	} finally {
+		await env.stop();
+		env.removeFolder();
+	}
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack || error}\n`);
+	process.exit(1);
+});

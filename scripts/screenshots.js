@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Regenerates the README's screenshots: a local n8n set up as `npm start` sets it up (the three
+// triggers' workflows and the examples), one event sent to each, then headless Chromium (Debian's
+// `chromium` package: apt-get install chromium) photographs each trigger's panel and an example
+// workflow after an execution.
+//   npm run screenshots            writes docs/images/*.png
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const n8n = require('./lib/n8n');
+const { crmRequest, qondorRequest, superOfficeRequest } = require('./lib/senders');
+const { importExamples } = require('../test/e2e/examples');
+const { startEnvironment } = require('../test/e2e/environment');
+const { fixture } = require('../test/helpers/fixtures');
+
+const OUT = path.join(__dirname, '..', 'docs', 'images');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+async function openNode(page, baseUrl, workflowId, nodeName) {
+	await page.goto(`${baseUrl}/workflow/${workflowId}`, { waitUntil: 'networkidle' });
+	const node = page.locator('[data-test-id="canvas-node"]', { hasText: nodeName }).first();
+	await node.waitFor({ timeout: 30000 });
+	await node.dblclick();
+	await page.locator('[data-test-id="ndv"]').first().waitFor({ timeout: 30000 });
+	// show the webhook URLs the user gives the sender
+	await page.getByText('Webhook URLs').first().click();
+	await page.getByText('Production URL').first().click();
+	await page.waitForTimeout(1500);
+}
+
+async function main() {
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)`);
+	fs.mkdirSync(OUT, { recursive: true });
+	const env = await startEnvironment(1);
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	try {
+		// One event each, so the panels show real output.
+		await env.post('qondor', qondorRequest(fixture('qondor', 'BookingConfirmedV1'), env.secrets.qondor));
+		await env.post('crm', crmRequest(fixture('crm', 'deal.created'), env.secrets.crm.signingSecret));
+		await env.post('superoffice', superOfficeRequest(fixture('superoffice', 'quote.approved'), env.secrets.superoffice.webhookSecret));
+		const examples = await importExamples(env.instance);
+
+		const [name, value] = env.instance.cookie.split('=');
+		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+		await context.addCookies([{ name, value, domain: 'localhost', path: '/' }]);
+		const page = await context.newPage();
+		const base = env.instance.baseUrl;
+
+		for (const [trigger, file] of [['qondor', 'qondor-trigger.png'], ['crm', 'crm-event-trigger.png'], ['superoffice', 'superoffice-trigger.png']]) {
+			await openNode(page, base, env.workflows[trigger].id, env.workflows[trigger].nodeName);
+			await page.screenshot({ path: path.join(OUT, file) });
+			process.stdout.write(`docs/images/${file}\n`);
+		}
+
+		// An example workflow after an execution: the booking → CRM contacts example, with its trigger
+		// given a credential and its HTTP call pointed at n8n itself, run by a real booking.
+		const booking = examples.find((workflow) => workflow.name.toLowerCase().includes('booked participant'));
+		const stored = await env.instance.api('GET', `/workflows/${booking.id}`);
+		const credential = await env.instance.createCredential('Qondor (screenshots)', 'qondorWebhookApi', env.secrets.qondor);
+		for (const node of stored.nodes) {
+			if (node.type.endsWith('.qondorTrigger')) node.credentials = { qondorWebhookApi: { id: credential.id, name: 'Qondor (screenshots)' } };
+			if (node.type === 'n8n-nodes-base.httpRequest') {
+				node.parameters.url = `${base}/healthz`;
+				node.parameters.method = 'GET';
+				node.parameters.authentication = 'none';
+				delete node.parameters.sendBody;
+				delete node.credentials;
+			}
+		}
+		await env.instance.api('PUT', `/workflows/${booking.id}`, { name: stored.name, nodes: stored.nodes, connections: stored.connections, settings: stored.settings });
+		await env.instance.activate(booking.id);
+		const trigger = stored.nodes.find((node) => node.type.endsWith('.qondorTrigger'));
+		const url = env.instance.webhookUrl(`${trigger.webhookId}/qondor`);
+		const request = qondorRequest({ ...fixture('qondor', 'BookingConfirmedV1'), webhookId: 'screenshot-booking' }, env.secrets.qondor);
+		const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.raw });
+		if (response.status !== 200) throw new Error(`The example workflow did not accept the booking: ${response.status} ${await response.text()}`);
+		let executions = [];
+		for (let i = 0; i < 60 && !executions.some((execution) => execution.stoppedAt); i++) {
+			await n8n.sleep(500);
+			executions = await env.instance.executions(booking.id, { includeData: false });
+		}
+		if (executions.length === 0) throw new Error(`No execution of the example workflow; n8n log: ${env.logPath()}`);
+		await page.goto(`${base}/workflow/${booking.id}/executions/${executions[0].id}`, { waitUntil: 'networkidle' });
+		await page.waitForTimeout(3000);
+		await page.screenshot({ path: path.join(OUT, 'example-booking-execution.png') });
+		process.stdout.write('docs/images/example-booking-execution.png\n');
+	} finally {
+		await browser.close();
+		await env.stop();
+		env.removeFolder();
+	}
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack || error}\n`);
+	process.exit(1);
+});
