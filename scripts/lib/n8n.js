@@ -197,9 +197,12 @@ function n8nEnv({ userFolder, port, encryptionKey, extra = {} }) {
 
 class N8nInstance {
 	/**
-	 * @param {{ runtime: ReturnType<typeof ensureN8n>, userFolder: string, port: number, encryptionKey?: string, env?: Record<string,string>, logFile?: string }} options
+	 * @param {{ runtime: ReturnType<typeof ensureN8n>, userFolder: string, port: number, encryptionKey?: string, env?: Record<string,string>, logFile?: string, command?: 'start'|'webhook'|'worker' }} options
+	 * `command` is the n8n process to run: the main process (`start`, the default), or in queue
+	 * mode a `webhook` process or a `worker` (whose health server listens on `port`).
 	 */
 	constructor(options) {
+		this.command = options.command || 'start';
 		this.runtime = options.runtime;
 		this.userFolder = options.userFolder;
 		this.port = options.port;
@@ -215,10 +218,14 @@ class N8nInstance {
 	async start({ timeoutMs = 180000 } = {}) {
 		fs.mkdirSync(this.userFolder, { recursive: true });
 		const out = fs.openSync(this.logFile, 'a');
-		fs.writeSync(out, `\n===== n8n ${this.runtime.version} starting ${new Date().toISOString()} =====\n`);
-		this.child = spawn(this.runtime.nodeBinary, [this.runtime.n8nBin, 'start'], {
+		fs.writeSync(out, `\n===== n8n ${this.runtime.version} ${this.command} starting ${new Date().toISOString()} =====\n`);
+		const env = n8nEnv({ userFolder: this.userFolder, port: this.port, encryptionKey: this.encryptionKey, extra: this.extraEnv });
+		if (this.command === 'worker') {
+			Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+		}
+		this.child = spawn(this.runtime.nodeBinary, [this.runtime.n8nBin, this.command], {
 			cwd: this.userFolder,
-			env: n8nEnv({ userFolder: this.userFolder, port: this.port, encryptionKey: this.encryptionKey, extra: this.extraEnv }),
+			env,
 			stdio: ['ignore', out, out],
 			detached: true,
 		});
@@ -233,6 +240,10 @@ class N8nInstance {
 			if (exited) throw new Error(`n8n exited during start-up; see ${this.logFile}`);
 			try {
 				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (response.status === 200 && this.command !== 'start') {
+					this.startedAt = Date.now();
+					return this;
+				}
 				if (response.status === 200) {
 					// The REST API comes up with the rest of the server; wait for it too.
 					const settings = await fetch(`${this.baseUrl}/rest/settings`);

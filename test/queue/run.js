@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+// The triggers in n8n's queue mode: PostgreSQL and Redis (Debian's packages, installed when
+// missing) on loopback with throw-away data, then n8n 1.x as a main process, two `n8n webhook`
+// processes and one worker, the package installed in each process's user folder.
+//   1. end-to-end cases (signed events, forged requests, duplicates) spread over both webhook processes;
+//   2. load: signed events, 20 % re-sent, round-robin over both webhook processes at concurrency 20;
+//      every unique event must run; duplicates that slip through are counted and reported;
+//   3. the same load routed by event id (as a load balancer hashing the id header would): no slips.
+// Exits non-zero on any failure.
+//   npm run test:queue [-- --load 2000]
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const n8n = require('../../scripts/lib/n8n');
+const { crmRequest, qondorRequest, superOfficeRequest } = require('../../scripts/lib/senders');
+const setup = require('../../scripts/lib/setup');
+const { fixture, loadFixtures } = require('../helpers/fixtures');
+const { ensurePackages, startPostgres, startRedis } = require('./services');
+
+function option(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+const LOAD = option('load', 2000);
+
+const failures = [];
+function check(condition, message) {
+	if (!condition) failures.push(message);
+	return condition;
+}
+
+async function pool(tasks, concurrency) {
+	const results = new Array(tasks.length);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < tasks.length) {
+				const index = next++;
+				results[index] = await tasks[index]();
+			}
+		}),
+	);
+	return results;
+}
+
+async function post(url, request) {
+	try {
+		const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.raw });
+		const text = await response.text();
+		let reason;
+		try {
+			reason = JSON.parse(text).reason;
+		} catch {
+			reason = undefined;
+		}
+		return { status: response.status, reason };
+	} catch (error) {
+		return { status: 0, reason: error.cause?.code ?? error.message };
+	}
+}
+
+/** Starts PostgreSQL, Redis, and n8n's main, webhook ×2 and worker processes. */
+async function startCluster(folder) {
+	ensurePackages();
+	const postgres = await startPostgres(path.join(folder, 'postgres'));
+	fs.mkdirSync(path.join(folder, 'redis'), { recursive: true });
+	const redis = await startRedis(path.join(folder, 'redis'));
+	const runtime = n8n.ensureN8n(1);
+	const tarball = n8n.packPackage(path.join(folder, 'pack'));
+	const encryptionKey = crypto.randomBytes(24).toString('hex');
+	const env = {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_DATABASE: 'n8n',
+		DB_POSTGRESDB_USER: 'n8n',
+		DB_POSTGRESDB_PASSWORD: '',
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
+	};
+	const processes = [];
+	const start = async (name, command) => {
+		const userFolder = path.join(folder, name);
+		n8n.installPackage(userFolder, tarball);
+		const instance = new n8n.N8nInstance({ runtime, userFolder, port: await n8n.freePort(), encryptionKey, env, command });
+		processes.push(instance);
+		process.stderr.write(`[queue] n8n ${command} (${name}) log: ${instance.logFile}\n`);
+		await instance.start();
+		return instance;
+	};
+	const main = await start('main', 'start');
+	const webhooks = [await start('webhook-1', 'webhook'), await start('webhook-2', 'webhook')];
+	const worker = await start('worker', 'worker');
+	return {
+		main,
+		webhooks,
+		worker,
+		processes,
+		async stop() {
+			for (const instance of [...processes].reverse()) await instance.stop();
+			await redis.stop();
+			await postgres.stop();
+		},
+	};
+}
+
+async function waitForExecutions(main, workflowId, count, timeoutMs = 180000) {
+	const deadline = Date.now() + timeoutMs;
+	let executions = [];
+	while (Date.now() < deadline) {
+		executions = await main.executions(workflowId, { includeData: false });
+		if (executions.filter((execution) => execution.stoppedAt).length >= count) break;
+		await n8n.sleep(500);
+	}
+	await n8n.sleep(2000);
+	return await main.executions(workflowId, { includeData: false });
+}
+
+function eventIdOf(execution, nodeName) {
+	const item = n8n.triggerItems(execution, nodeName)?.[0] ?? {};
+	return item.webhookId ?? item.EventId;
+}
+
+function newEvent(trigger, secrets) {
+	const id = crypto.randomUUID();
+	if (trigger === 'qondor') {
+		const body = { ...fixture('qondor', 'OfferSentV1'), webhookId: id };
+		return { trigger, id, build: () => qondorRequest(body, secrets.qondor) };
+	}
+	if (trigger === 'crm') return { trigger, id, build: () => crmRequest(fixture('crm', 'deal.created'), secrets.crm.signingSecret, { id }) };
+	const body = { ...fixture('superoffice', 'quote.approved'), EventId: id };
+	return { trigger, id, build: () => superOfficeRequest(body, secrets.superoffice.webhookSecret) };
+}
+
+async function main() {
+	const folder = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'n8n-queue-'));
+	fs.chmodSync(folder, 0o755); // PostgreSQL runs as its own user and must reach its data folder
+	const summary = {};
+	let cluster;
+	try {
+		cluster = await startCluster(folder);
+		const { main: mainProcess, webhooks } = cluster;
+		await mainProcess.signIn();
+		await mainProcess.createApiKey('queue');
+		const secrets = setup.generateSecrets();
+		const workflows = {};
+		for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
+			const credential = await mainProcess.createCredential(`${spec.nodeName} queue`, spec.credentialType, setup.credentialData(trigger, secrets));
+			const created = await mainProcess.createActiveWorkflow(setup.triggerWorkflow(trigger, { id: credential.id, name: `${spec.nodeName} queue` }));
+			workflows[trigger] = { id: created.id, nodeName: spec.nodeName, path: setup.webhookPath(trigger) };
+		}
+		const urlOf = (trigger, index) => webhooks[index % 2].webhookUrl(workflows[trigger].path);
+
+		// 1. End-to-end cases over both webhook processes
+		const accepted = { qondor: 0, crm: 0, superoffice: 0 };
+		const seeds = [
+			...Object.entries(loadFixtures('qondor')).filter(([topic]) => topic !== 'PingV1').map(([, body]) => ['qondor', body, () => qondorRequest(body, secrets.qondor)]),
+			...Object.entries(loadFixtures('crm')).map(([event, body]) => ['crm', body, () => crmRequest(body, secrets.crm.signingSecret, { id: `msg_queue_${event}` })]),
+			...Object.entries(loadFixtures('superoffice')).map(([, body], index) => {
+				const unique = { ...body, EventId: `queue-quote-${index}` };
+				return ['superoffice', unique, () => superOfficeRequest(unique, secrets.superoffice.webhookSecret)];
+			}),
+		];
+		for (const [index, [trigger, , build]] of seeds.entries()) {
+			const result = await post(urlOf(trigger, index), build());
+			check(result.status === 200 && result.reason === 'started', `e2e: a ${trigger} seed event on webhook process ${(index % 2) + 1} answered ${result.status} ${result.reason}`);
+			accepted[trigger]++;
+		}
+		const forged = [
+			['qondor', qondorRequest(fixture('qondor', 'OfferSentV1'), { headerName: secrets.qondor.headerName, headerSecret: 'guess' })],
+			['crm', crmRequest(fixture('crm', 'deal.created'), `whsec_${crypto.randomBytes(24).toString('base64')}`)],
+			['superoffice', superOfficeRequest(fixture('superoffice', 'quote.sent'), 'guess')],
+		];
+		for (const [index, [trigger, request]] of forged.entries()) {
+			for (const webhook of [0, 1]) {
+				const result = await post(urlOf(trigger, index + webhook), request);
+				check(result.status === 401, `e2e: a forged ${trigger} request answered ${result.status}`);
+			}
+		}
+		// Duplicates of the seed events, each to the webhook process that did not receive the original.
+		await n8n.sleep(1000);
+		for (const [index, [trigger, , build]] of seeds.entries()) {
+			const result = await post(urlOf(trigger, index + 1), build());
+			check(result.status === 200 && result.reason === 'duplicate', `e2e: a re-sent ${trigger} seed event on the other webhook process answered ${result.status} ${result.reason}`);
+		}
+		for (const trigger of Object.keys(workflows)) {
+			const executions = await waitForExecutions(mainProcess, workflows[trigger].id, accepted[trigger]);
+			check(executions.length === accepted[trigger], `e2e: ${trigger} has ${executions.length} executions, expected ${accepted[trigger]}`);
+		}
+		summary.e2e = { events: seeds.length, forged: forged.length * 2, duplicates: seeds.length };
+
+		// 2. and 3. Load with duplicates: round-robin, then routed by event id
+		for (const routing of ['round-robin', 'by event id']) {
+			const triggers = routing === 'round-robin' ? ['qondor', 'crm', 'superoffice'] : ['crm', 'superoffice'];
+			const before = {};
+			for (const trigger of triggers) before[trigger] = (await mainProcess.executions(workflows[trigger].id, { includeData: false })).length;
+			const unique = Math.round(LOAD / 1.2);
+			const events = Array.from({ length: unique }, (_, i) => newEvent(triggers[i % triggers.length], secrets));
+			const sends = [...events];
+			for (let i = 0; i < LOAD - unique; i++) {
+				// a copy sent soon after the original (a sender's retry), wherever the router puts it
+				const original = Math.floor(Math.random() * events.length);
+				sends.splice(Math.min(sends.length, original + 1 + Math.floor(Math.random() * 40)), 0, events[original]);
+			}
+			let turn = 0;
+			const route = (event) => {
+				if (routing === 'round-robin') return turn++;
+				return crypto.createHash('sha256').update(event.id).digest()[0];
+			};
+			const started = Date.now();
+			const results = await pool(sends.map((event) => () => post(urlOf(event.trigger, route(event)), event.build())), 20);
+			const seconds = (Date.now() - started) / 1000;
+			check(results.every((result) => result.status === 200), `load (${routing}): not every answer was 200: ${JSON.stringify(results.filter((r) => r.status !== 200).slice(0, 3))}`);
+			const perTrigger = {};
+			let slipped = 0;
+			for (const trigger of triggers) {
+				const expected = events.filter((event) => event.trigger === trigger);
+				const all = await waitForExecutions(mainProcess, workflows[trigger].id, before[trigger] + expected.length);
+				const withData = (await mainProcess.executions(workflows[trigger].id)).slice(0, all.length - before[trigger]);
+				const ids = new Map();
+				for (const execution of withData) {
+					const id = eventIdOf(execution, workflows[trigger].nodeName);
+					ids.set(id, (ids.get(id) ?? 0) + 1);
+				}
+				const missing = expected.filter((event) => !ids.has(event.id)).length;
+				const extra = [...ids.values()].reduce((sum, count) => sum + count - 1, 0);
+				slipped += extra;
+				check(missing === 0, `load (${routing}): ${missing} unique ${trigger} events never ran`);
+				perTrigger[trigger] = { unique: expected.length, executions: all.length - before[trigger], slipped: extra };
+			}
+			if (routing === 'by event id') check(slipped === 0, `load (by event id): ${slipped} duplicates ran although copies reached the same process`);
+			summary[routing] = { requests: sends.length, unique, resent: sends.length - unique, seconds, perTrigger, slipped, answers: results.reduce((acc, r) => ({ ...acc, [r.reason]: (acc[r.reason] ?? 0) + 1 }), {}) };
+		}
+		for (const instance of cluster.processes) {
+			check(instance.child && instance.child.exitCode === null, `n8n ${instance.command} (${path.basename(instance.userFolder)}) is not running any more`);
+		}
+	} catch (error) {
+		failures.push(`${error.stack || error}`);
+	} finally {
+		if (cluster) await cluster.stop();
+	}
+
+	const lines = ['', `Queue mode: n8n ${n8n.LINES[1].version}, PostgreSQL, Redis, main + 2 webhook processes + 1 worker`, ''];
+	if (summary.e2e) lines.push(`End-to-end: ${summary.e2e.events} signed events, ${summary.e2e.forged} forged requests, ${summary.e2e.duplicates} re-sent to the other webhook process`);
+	for (const routing of ['round-robin', 'by event id']) {
+		const row = summary[routing];
+		if (!row) continue;
+		lines.push('', `Load, ${routing}: ${row.requests} requests (${row.unique} unique, ${row.resent} re-sent) at concurrency 20 in ${row.seconds.toFixed(1)} s`);
+		lines.push(`  answers: ${JSON.stringify(row.answers)}`);
+		for (const [trigger, counts] of Object.entries(row.perTrigger)) {
+			lines.push(`  ${trigger.padEnd(12)} unique ${counts.unique}, executions ${counts.executions}, duplicates that ran: ${counts.slipped}`);
+		}
+		lines.push(`  every unique event ran; duplicates that slipped through: ${row.slipped} of ${row.resent} re-sent`);
+	}
+	lines.push('', failures.length ? `FAILED (${failures.length}):\n  ${failures.join('\n  ')}\n  logs: ${folder}` : 'PASSED', '');
+	process.stdout.write(lines.join('\n'));
+	if (!failures.length) fs.rmSync(folder, { recursive: true, force: true });
+	process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack || error}\n`);
+	process.exit(1);
+});
