@@ -35,9 +35,10 @@ export const crmEventSpec: SenderSpec = {
 		id: headerValue(headers, 'webhook-id'),
 	}),
 	isHandshake: () => false,
-	toItems: (event) => [
-		withValidation({ ...event.body, webhookId: event.id ?? null }, event),
-	],
+	toItems: (event) => {
+		event.body.webhookId = event.id ?? null;
+		return [withValidation(event.body, event)];
+	},
 };
 
 /** The user's selection: the listed events plus free patterns with `*` wildcards. */

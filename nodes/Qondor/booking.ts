@@ -27,29 +27,32 @@ export function customFieldAnswers(person: Partial<BookingPerson>): IDataObject 
 	if (!Array.isArray(person.participantFieldsV2)) return answers;
 	for (const field of person.participantFieldsV2 as unknown[]) {
 		if (!isObject(field)) continue;
-		const texts = Array.isArray(field.answers)
-			? (field.answers as unknown[])
-					.map((answer) => (isObject(answer) ? answer.text : undefined))
-					.filter((value): value is string => typeof value === 'string')
-			: [];
-		answers[customFieldKey(field as Partial<CustomField>)] = texts.length > 0 ? texts.join(', ') : null;
+		let text: string | null = null;
+		if (Array.isArray(field.answers)) {
+			for (const answer of field.answers as unknown[]) {
+				if (!isObject(answer) || typeof answer.text !== 'string') continue;
+				text = text === null ? answer.text : `${text}, ${answer.text}`;
+			}
+		}
+		answers[customFieldKey(field as Partial<CustomField>)] = text;
 	}
 	return answers;
 }
 
-function withCustomFields(person: unknown): unknown {
-	if (!isObject(person)) return person;
-	return { ...person, customFields: customFieldAnswers(person as Partial<BookingPerson>) };
+/*
+ * The functions below add to the body in place: it was parsed for this request and nothing else
+ * holds it, and copying a booking with many participants costs more than everything else.
+ */
+
+function addCustomFields(person: unknown): void {
+	if (isObject(person)) person.customFields = customFieldAnswers(person as Partial<BookingPerson>);
 }
 
 /** The booking as sent, with `customFields` added to the booker and to every participant. */
 export function addCustomFieldMaps(body: IDataObject): IDataObject {
-	const booking = { ...body };
-	if ('booker' in body) booking.booker = withCustomFields(body.booker) as IDataObject;
-	if (Array.isArray(body.participants)) {
-		booking.participants = (body.participants as unknown[]).map(withCustomFields) as IDataObject[];
-	}
-	return booking;
+	addCustomFields(body.booker);
+	if (Array.isArray(body.participants)) (body.participants as unknown[]).forEach(addCustomFields);
+	return body;
 }
 
 /**
@@ -69,11 +72,9 @@ export function splitBookingIntoParticipants(body: IDataObject): IDataObject[] {
 			if (seen.has(reference)) return;
 			seen.add(reference);
 		}
-		people.push({
-			...person,
-			customFields: customFieldAnswers(person as Partial<BookingPerson>),
-			booking: context as IDataObject,
-		});
+		addCustomFields(person);
+		person.booking = context as IDataObject;
+		people.push(person);
 	};
 	add(booker);
 	if (Array.isArray(participants)) (participants as unknown[]).forEach(add);

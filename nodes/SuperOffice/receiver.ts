@@ -46,7 +46,10 @@ export const superOfficeSpec: SenderSpec = {
 	}),
 	isHandshake: (headers, _body, eventName) =>
 		eventName === TEST_EVENT || headerValue(headers, 'X-Hook-Test')?.toLowerCase() === 'true',
-	toItems: (event) => [withValidation({ ...event.body, _delivery: deliveryDetails(event.headers) }, event)],
+	toItems: (event) => {
+		event.body._delivery = deliveryDetails(event.headers);
+		return [withValidation(event.body, event)];
+	},
 };
 
 export function superOfficeReceiveSettings(

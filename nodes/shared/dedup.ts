@@ -1,22 +1,35 @@
-import { createHash } from 'crypto';
+import { hash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-/** How many event ids each trigger node remembers. Older ids are forgotten first. */
+/** How many event ids each trigger node remembers at least. */
 export const DEDUP_WINDOW = 1000;
 
 /**
- * The ids a trigger node accepted most recently, oldest first, as fingerprints (22 characters
- * each) in one space-separated string with a space at both ends. n8n wraps static data in a
- * proxy and saves it as JSON after every production request, so one string is one property read
- * to search and a small, fixed-size value to save: at most DEDUP_WINDOW fingerprints, about
- * 23 kB however many events arrive. (base64url never contains a space.)
+ * Ids beyond the window are forgotten this many at a time, so the saved window holds between
+ * DEDUP_WINDOW and DEDUP_WINDOW + EVICTION_BATCH ids (cutting the oldest id off a long string
+ * copies the whole string; cutting a hundred at once costs the same).
+ */
+export const EVICTION_BATCH = 100;
+
+const FINGERPRINT_LENGTH = 22;
+
+/**
+ * The ids a trigger node accepted most recently, oldest first.
+ *
+ * Saved in the node's static data as fingerprints (22 characters each) in one space-separated
+ * string with a space at both ends: n8n wraps static data in a proxy and saves it as JSON after
+ * every production request, so one string is one property to read and a small, bounded value to
+ * save (about 25 kB at most, however many events arrive; base64url never contains a space).
+ * In memory the same ids are also kept in a Set, for lookups that do not scan the string.
  */
 export interface EventWindow {
 	ids: string;
 	count: number;
+	lookup?: Set<string>;
+	/** Fingerprints oldest first, from `first` on (the ones before were evicted). */
+	order?: string[];
+	first?: number;
 }
-
-const EMPTY: EventWindow = { ids: ' ', count: 0 };
 
 /**
  * The window each trigger node last saved from this process. n8n saves static data after the
@@ -31,25 +44,22 @@ const acceptedHere = new Map<string, EventWindow>();
 
 /** A short, fixed-length stand-in for an event id of any length or content. */
 export function fingerprint(eventId: string): string {
-	return createHash('sha256').update(eventId, 'utf8').digest('base64url').slice(0, 22);
+	return hash('sha256', eventId, 'base64url').slice(0, FINGERPRINT_LENGTH);
 }
 
-function persistedWindow(staticData: IDataObject): EventWindow {
-	const { seenEventIds: ids, seenEventCount: count } = staticData;
-	return typeof ids === 'string' && typeof count === 'number' ? { ids, count } : EMPTY;
+function tokens(ids: string): string[] {
+	return ids.split(' ').filter((id) => id !== '');
 }
 
-/** Both windows' ids, each once, the persisted ones first. */
-function mergeWindows(persisted: EventWindow, local: EventWindow): EventWindow {
-	const ids = persisted.ids.split(' ').filter((id) => id !== '');
-	const known = new Set(ids);
-	for (const id of local.ids.split(' ')) {
-		if (id !== '' && !known.has(id)) {
-			known.add(id);
-			ids.push(id);
-		}
-	}
-	return { ids: ` ${ids.join(' ')} `.replace('  ', ' '), count: ids.length };
+/** A window with its in-memory index, from fingerprints oldest first. */
+function indexed(order: string[]): EventWindow {
+	return {
+		ids: order.length ? ` ${order.join(' ')} ` : ' ',
+		count: order.length,
+		lookup: new Set(order),
+		order,
+		first: 0,
+	};
 }
 
 /**
@@ -57,19 +67,24 @@ function mergeWindows(persisted: EventWindow, local: EventWindow): EventWindow {
  * have saved yet. `scope` names the node (mode, workflow and node name).
  */
 export function recentEvents(staticData: IDataObject, scope: string): EventWindow {
-	const persisted = persistedWindow(staticData);
+	const persisted = typeof staticData.seenEventIds === 'string' ? staticData.seenEventIds : ' ';
 	const local = acceptedHere.get(scope);
-	if (local === undefined || local.ids === persisted.ids) return persisted;
-	return mergeWindows(persisted, local);
+	if (local !== undefined && local.ids === persisted) return local;
+	const order = tokens(persisted);
+	if (local !== undefined) {
+		const known = new Set(order);
+		for (const id of local.order!.slice(local.first)) if (!known.has(id)) order.push(id);
+	}
+	return indexed(order);
 }
 
 export function wasSeen(window: EventWindow, eventFingerprint: string): boolean {
-	return window.ids.includes(` ${eventFingerprint} `);
+	return window.lookup ? window.lookup.has(eventFingerprint) : window.ids.includes(` ${eventFingerprint} `);
 }
 
 /**
  * Records an accepted event in the node's static data (and in this process's memory), forgetting
- * the oldest ids beyond the window size.
+ * the oldest ids once the window is a batch over its size.
  */
 export function rememberEvent(
 	staticData: IDataObject,
@@ -78,13 +93,26 @@ export function rememberEvent(
 	eventFingerprint: string,
 	windowSize = DEDUP_WINDOW,
 ): void {
-	let ids = `${window.ids}${eventFingerprint} `;
-	let count = window.count + 1;
-	while (count > windowSize) {
-		ids = ids.slice(ids.indexOf(' ', 1));
-		count--;
+	const current = window.lookup ? window : indexed(tokens(window.ids));
+	const order = current.order!;
+	let first = current.first!;
+	let ids = `${current.ids}${eventFingerprint} `;
+	let count = current.count + 1;
+	order.push(eventFingerprint);
+	current.lookup!.add(eventFingerprint);
+	if (count > windowSize + EVICTION_BATCH - 1) {
+		const evicted = count - windowSize;
+		for (let i = first; i < first + evicted; i++) current.lookup!.delete(order[i]);
+		first += evicted;
+		count = windowSize;
+		ids = ids.slice(evicted * (FINGERPRINT_LENGTH + 1));
+		if (first > windowSize) {
+			order.splice(0, first);
+			first = 0;
+		}
 	}
+	const next: EventWindow = { ids, count, lookup: current.lookup, order, first };
 	staticData.seenEventIds = ids;
 	staticData.seenEventCount = count;
-	acceptedHere.set(scope, { ids, count });
+	acceptedHere.set(scope, next);
 }

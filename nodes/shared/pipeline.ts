@@ -61,7 +61,10 @@ export interface SenderSpec {
 	 * after parsing.
 	 */
 	isHandshake(headers: RequestHeaders, body?: IDataObject, eventName?: string): boolean;
-	/** Turns an accepted event into the items the workflow receives. */
+	/**
+	 * Turns an accepted event into the items the workflow receives. The body was parsed for this
+	 * request alone, so items may be the body itself, added to in place.
+	 */
 	toItems(event: AcceptedEvent): IDataObject[];
 	/**
 	 * Senders that disable a webhook after failed deliveries (SuperOffice) must get a 2xx for
@@ -84,7 +87,7 @@ export interface ReceiveSettings {
 }
 
 /**
- * Adds `_validation` to an item when the event surprised us (unknown event, or fields that differ
+ * Adds `_validation` to an item (in place) when the event surprised us (unknown event, or fields that differ
  * from the documentation), so the workflow can see it and branch on it. Items of well-formed,
  * known events carry no such field.
  */
@@ -93,7 +96,8 @@ export function withValidation(json: IDataObject, event: AcceptedEvent): IDataOb
 	const validation: IDataObject = { valid: event.issues.length === 0 };
 	if (!event.known) validation.unknownEvent = true;
 	validation.issues = event.issues;
-	return { ...json, _validation: validation };
+	json._validation = validation;
+	return json;
 }
 
 type Parsed = { ok: true; body: IDataObject } | { ok: false; message: string };

@@ -1,13 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import { createHmac, hash, timingSafeEqual } from 'crypto';
 
 /**
  * Compares two strings in constant time. Both sides are hashed first so that neither the
  * content nor the length of the expected value leaks through timing.
  */
 export function secretsEqual(received: string, expected: string): boolean {
-	const a = createHash('sha256').update(received, 'utf8').digest();
-	const b = createHash('sha256').update(expected, 'utf8').digest();
-	return timingSafeEqual(a, b);
+	return timingSafeEqual(hash('sha256', received, 'buffer'), hash('sha256', expected, 'buffer'));
 }
 
 /** Compares two byte strings of any length in constant time for equal lengths. */

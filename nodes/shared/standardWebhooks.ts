@@ -73,7 +73,7 @@ export function verifyStandardWebhook(
 		return unauthorized('no-v1-signature', 'The webhook-signature header has no v1 signature');
 	}
 	for (const key of keys) {
-		const expected = hmacSha256(key, id, '.', timestamp, '.', delivery.raw);
+		const expected = hmacSha256(key, `${id}.${timestamp}.`, delivery.raw);
 		// Every received entry is compared, so the time taken does not reveal which one matched.
 		let matched = false;
 		for (const candidate of received) matched = bytesEqual(candidate, expected) || matched;

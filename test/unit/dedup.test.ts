@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
-import { DEDUP_WINDOW, fingerprint, recentEvents, rememberEvent, wasSeen } from '../../nodes/shared/dedup';
+import { DEDUP_WINDOW, EVICTION_BATCH, fingerprint, recentEvents, rememberEvent, wasSeen } from '../../nodes/shared/dedup';
 import { fixture } from '../helpers/fixtures';
 import { runWebhook, toBytes } from '../helpers/harness';
 
@@ -20,17 +20,33 @@ async function send(workflowId: string, staticData: IDataObject, webhookId: stri
 const copy = (data: IDataObject) => JSON.parse(JSON.stringify(data)) as IDataObject;
 
 describe('de-duplication window', () => {
-	it('keeps at most DEDUP_WINDOW ids, forgetting the oldest', () => {
+	it('remembers at least the last DEDUP_WINDOW ids and at most a batch more, forgetting the oldest', () => {
 		const staticData: IDataObject = {};
-		for (let i = 0; i < DEDUP_WINDOW + 10; i++) {
-			rememberEvent(staticData, `scope-bound`, recentEvents(staticData, 'scope-bound'), fingerprint(`id-${i}`));
+		const total = DEDUP_WINDOW + EVICTION_BATCH + 10;
+		for (let i = 0; i < total; i++) {
+			rememberEvent(staticData, 'scope-bound', recentEvents(staticData, 'scope-bound'), fingerprint(`id-${i}`));
+			const count = staticData.seenEventCount as number;
+			expect(count).toBeLessThan(DEDUP_WINDOW + EVICTION_BATCH);
+			if (i >= DEDUP_WINDOW) expect(count).toBeGreaterThanOrEqual(DEDUP_WINDOW);
 		}
-		const window = recentEvents(staticData, 'scope-bound');
-		expect(window.count).toBe(DEDUP_WINDOW);
-		expect(String(staticData.seenEventIds).trim().split(' ')).toHaveLength(DEDUP_WINDOW);
-		expect(wasSeen(window, fingerprint('id-9'))).toBe(false);
-		expect(wasSeen(window, fingerprint('id-10'))).toBe(true);
-		expect(wasSeen(window, fingerprint(`id-${DEDUP_WINDOW + 9}`))).toBe(true);
+		// what is saved is all there is after a restart
+		const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		const window = recentEvents(saved, 'scope-after-restart');
+		expect(String(saved.seenEventIds).trim().split(' ')).toHaveLength(saved.seenEventCount as number);
+		for (let i = total - DEDUP_WINDOW; i < total; i++) expect(wasSeen(window, fingerprint(`id-${i}`))).toBe(true);
+		for (let i = 0; i < EVICTION_BATCH; i++) expect(wasSeen(window, fingerprint(`id-${i}`))).toBe(false);
+		// and the same in this process's memory
+		const live = recentEvents(staticData, 'scope-bound');
+		expect(wasSeen(live, fingerprint(`id-${total - 1}`))).toBe(true);
+		expect(wasSeen(live, fingerprint('id-0'))).toBe(false);
+	});
+
+	it('stays within its bound over many events', () => {
+		const staticData: IDataObject = {};
+		for (let i = 0; i < 20 * DEDUP_WINDOW; i++) {
+			rememberEvent(staticData, 'scope-long', recentEvents(staticData, 'scope-long'), fingerprint(`long-${i}`));
+		}
+		expect(JSON.stringify(staticData).length).toBeLessThan((DEDUP_WINDOW + EVICTION_BATCH) * 23 + 100);
 	});
 
 	it('fingerprints have a fixed length and never contain the separator', () => {
