@@ -58,6 +58,7 @@ function requestFactory(target, env) {
 	switch (target) {
 		case 'webhook-node':
 		case 'qondor':
+		case 'qondorMemory':
 			// The Webhook node gets exactly what the Qondor Trigger gets, header included.
 			return () => qondorRequest({ ...offer, webhookId: next() }, env.secrets.qondor);
 		case 'crm':
@@ -103,17 +104,24 @@ async function main() {
 	const env = await startEnvironment(LINE);
 	try {
 		const baseline = await env.instance.createActiveWorkflow(webhookNodeWorkflow());
+		// The same Qondor trigger keeping event ids in memory only: shows what saving them costs.
+		const memory = await env.addWorkflow('qondorMemory', 'qondor', {
+			webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e81',
+			parameters: { settings: { rememberIds: 'memory' } },
+			credentialData: env.secrets.qondor,
+		});
 		const targets = {
 			'webhook-node': { label: "n8n's Webhook node", url: env.instance.webhookUrl(WEBHOOK_NODE_PATH), workflowId: baseline.id },
 			qondor: { label: 'Qondor Trigger', url: env.workflows.qondor.url },
 			crm: { label: 'CRM Event Trigger', url: env.workflows.crm.url },
 			superoffice: { label: 'SuperOffice Trigger', url: env.workflows.superoffice.url },
+			qondorMemory: { label: 'Qondor, IDs in memory', url: memory.url },
 		};
 		const runs = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
 		// Warm-up, then alternate: Webhook node, one trigger, Webhook node, the next trigger, …
 		for (const key of Object.keys(targets)) await drive(targets[key].url, requestFactory(key, env));
 		for (let round = 1; round <= ROUNDS; round++) {
-			for (const key of ['qondor', 'crm', 'superoffice']) {
+			for (const key of ['qondor', 'crm', 'superoffice', 'qondorMemory']) {
 				for (const target of ['webhook-node', key]) {
 					const result = await drive(targets[target].url, requestFactory(target, env));
 					runs[target].push(result);
@@ -149,7 +157,13 @@ async function main() {
 				`${targets[key].label.padEnd(22)} ${row.rps.toFixed(0).padStart(8)} ${String(row.p50).padStart(7)} ${String(row.p99).padStart(7)} ${throughput.toFixed(2).padStart(8)} ${tail.toFixed(2).padStart(6)}  ${row.non2xx}${meets}`,
 			);
 		}
-		lines.push('', 'Target: throughput ≥ 0.95× and p99 ≤ 1.1× the Webhook node.', '');
+		lines.push(
+			'',
+			'Target: throughput ≥ 0.95× and p99 ≤ 1.1× the Webhook node.',
+			'The triggers save the ids they accept with the workflow (one database write per event, so that',
+			'repeats are recognised after a restart); "IDs in memory" is the same trigger without that write.',
+			'',
+		);
 		process.stdout.write(lines.join('\n'));
 	} finally {
 		await env.stop();

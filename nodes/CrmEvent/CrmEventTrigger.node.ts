@@ -12,7 +12,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { acceptAnyRequest } from '../shared/auth';
-import { rawBodyParameter, webhookEndpoint } from '../shared/description';
+import { rawBodyParameter, rememberIdsOption, webhookEndpoint } from '../shared/description';
 import { parseEventList } from '../shared/eventFilter';
 import { receiveWebhook } from '../shared/pipeline';
 import { DEFAULT_TOLERANCE_SECONDS } from '../shared/standardWebhooks';
@@ -113,6 +113,7 @@ export class CrmEventTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					rememberIdsOption,
 					{
 						displayName: 'Reject Invalid Payloads',
 						name: 'rejectInvalid',

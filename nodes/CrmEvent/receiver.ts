@@ -2,12 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ALL_EVENTS, isEventSelected } from '../shared/eventFilter';
 import { headerValue } from '../shared/http';
-import { withValidation } from '../shared/pipeline';
+import { rememberIdsSetting, withValidation } from '../shared/pipeline';
 import type { Authenticator, ReceiveSettings, SenderSpec } from '../shared/pipeline';
 import { crmEventSchemas, unknownCrmEventSchema } from './events';
 
 /** The node's Options collection. */
 export interface CrmEventOptions {
+	rememberIds?: 'saved' | 'memory';
 	rejectInvalid?: boolean;
 	toleranceSeconds?: number;
 	unknownEvents?: 'run' | 'acknowledge';
@@ -55,6 +56,7 @@ export function crmEventReceiveSettings(
 		isSelected: (name) => all || isEventSelected(name, selection),
 		runHandshakes: false,
 		rejectInvalid: options.rejectInvalid === true,
+		rememberIds: rememberIdsSetting(options),
 		unknownEvents: options.unknownEvents ?? 'run',
 	};
 }

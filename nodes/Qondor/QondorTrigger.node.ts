@@ -12,7 +12,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { acceptAnyRequest, headerAuthenticator, testHeaderCredential } from '../shared/auth';
-import { rawBodyParameter, webhookEndpoint } from '../shared/description';
+import { rawBodyParameter, rememberIdsOption, webhookEndpoint } from '../shared/description';
 import { receiveWebhook } from '../shared/pipeline';
 import { qondorReceiveSettings, qondorSpec } from './receiver';
 import type { QondorOptions } from './receiver';
@@ -100,6 +100,7 @@ export class QondorTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					rememberIdsOption,
 					{
 						displayName: 'Booking Output',
 						name: 'bookingOutput',

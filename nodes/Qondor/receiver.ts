@@ -1,13 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ALL_EVENTS } from '../shared/eventFilter';
-import { withValidation } from '../shared/pipeline';
+import { rememberIdsSetting, withValidation } from '../shared/pipeline';
 import type { AcceptedEvent, Authenticator, ReceiveSettings, SenderSpec } from '../shared/pipeline';
 import { addCustomFieldMaps, splitBookingIntoParticipants } from './booking';
 import { BOOKING_TOPIC, PING_TOPIC, pingSchema, qondorTopicSchemas, topicFamily } from './topics';
 
 /** The node's Options collection. */
 export interface QondorOptions {
+	rememberIds?: 'saved' | 'memory';
 	bookingOutput?: 'booking' | 'participant';
 	rejectInvalid?: boolean;
 	unknownTopics?: 'run' | 'acknowledge';
@@ -60,6 +61,7 @@ export function qondorReceiveSettings(
 			all || topics.includes(topic) || (!known && families.has(topicFamily(topic))),
 		runHandshakes: topics.includes(PING_TOPIC),
 		rejectInvalid: options.rejectInvalid === true,
+		rememberIds: rememberIdsSetting(options),
 		unknownEvents: options.unknownTopics ?? 'run',
 	};
 }

@@ -12,7 +12,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { acceptAnyRequest } from '../shared/auth';
-import { rawBodyParameter, webhookEndpoint } from '../shared/description';
+import { rawBodyParameter, rememberIdsOption, webhookEndpoint } from '../shared/description';
 import { parseEventList } from '../shared/eventFilter';
 import { reply } from '../shared/http';
 import { receiveWebhook } from '../shared/pipeline';
@@ -231,6 +231,7 @@ export class SuperOfficeTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					rememberIdsOption,
 					{
 						displayName: 'Run on Test Event',
 						name: 'runOnTestEvent',

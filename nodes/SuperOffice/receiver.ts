@@ -3,12 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { ALL_EVENTS, isEventSelected } from '../shared/eventFilter';
 import { headerValue } from '../shared/http';
 import type { RequestHeaders } from '../shared/http';
-import { withValidation } from '../shared/pipeline';
+import { rememberIdsSetting, withValidation } from '../shared/pipeline';
 import type { Authenticator, ReceiveSettings, SenderSpec } from '../shared/pipeline';
 import { superOfficeEventSchema, superOfficeEventSchemas, TEST_EVENT } from './events';
 
 /** The node's Options collection. */
 export interface SuperOfficeOptions {
+	rememberIds?: 'saved' | 'memory';
 	runOnTestEvent?: boolean;
 	unknownEvents?: 'run' | 'acknowledge';
 }
@@ -65,6 +66,7 @@ export function superOfficeReceiveSettings(
 		isSelected: (name) => all || isEventSelected(name, selection),
 		runHandshakes: options.runOnTestEvent === true,
 		rejectInvalid: false,
+		rememberIds: rememberIdsSetting(options),
 		unknownEvents: options.unknownEvents ?? 'run',
 	};
 }

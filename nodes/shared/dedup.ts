@@ -11,24 +11,24 @@ export const DEDUP_WINDOW = 1000;
  */
 export const EVICTION_BATCH = 100;
 
-const FINGERPRINT_LENGTH = 22;
+const FINGERPRINT_LENGTH = 12;
 
 /**
  * The ids a trigger node accepted most recently, oldest first.
  *
- * Saved in the node's static data as fingerprints (22 characters each) in one space-separated
- * string with a space at both ends: n8n wraps static data in a proxy and saves it as JSON after
- * every production request, so one string is one property to read and a small, bounded value to
- * save (about 25 kB at most, however many events arrive; base64url never contains a space).
- * In memory the same ids are also kept in a Set, for lookups that do not scan the string.
+ * Saved in the node's static data as one string of fingerprints, 12 characters each (72 bits of
+ * SHA-256: a false duplicate among a thousand ids is a one-in-10^16 event), one after the other.
+ * n8n saves a workflow's static data as JSON after every production request that changed it, so
+ * what is saved must be small: about 13 kB at most, however many events arrive. In memory the same
+ * ids are kept in a Set for lookups, with their order for forgetting the oldest.
  */
 export interface EventWindow {
 	ids: string;
 	count: number;
-	lookup?: Set<string>;
+	lookup: Set<string>;
 	/** Fingerprints oldest first, from `first` on (the ones before were evicted). */
-	order?: string[];
-	first?: number;
+	order: string[];
+	first: number;
 }
 
 /**
@@ -42,24 +42,37 @@ export interface EventWindow {
  */
 const acceptedHere = new Map<string, EventWindow>();
 
+const memoryOnly = new Map<string, IDataObject>();
+
+/**
+ * Where a node keeps its window when the user chose not to save it (faster: no database write
+ * per event, but forgotten on restart and not shared between webhook processes).
+ */
+export function inMemoryStore(scope: string): IDataObject {
+	let store = memoryOnly.get(scope);
+	if (store === undefined) {
+		store = {};
+		memoryOnly.set(scope, store);
+	}
+	return store;
+}
+
 /** A short, fixed-length stand-in for an event id of any length or content. */
 export function fingerprint(eventId: string): string {
 	return hash('sha256', eventId, 'base64url').slice(0, FINGERPRINT_LENGTH);
 }
 
-function tokens(ids: string): string[] {
-	return ids.split(' ').filter((id) => id !== '');
+function fingerprints(ids: string): string[] {
+	const list: string[] = [];
+	for (let i = 0; i + FINGERPRINT_LENGTH <= ids.length; i += FINGERPRINT_LENGTH) {
+		list.push(ids.slice(i, i + FINGERPRINT_LENGTH));
+	}
+	return list;
 }
 
 /** A window with its in-memory index, from fingerprints oldest first. */
 function indexed(order: string[]): EventWindow {
-	return {
-		ids: order.length ? ` ${order.join(' ')} ` : ' ',
-		count: order.length,
-		lookup: new Set(order),
-		order,
-		first: 0,
-	};
+	return { ids: order.join(''), count: order.length, lookup: new Set(order), order, first: 0 };
 }
 
 /**
@@ -67,19 +80,19 @@ function indexed(order: string[]): EventWindow {
  * have saved yet. `scope` names the node (mode, workflow and node name).
  */
 export function recentEvents(staticData: IDataObject, scope: string): EventWindow {
-	const persisted = typeof staticData.seenEventIds === 'string' ? staticData.seenEventIds : ' ';
+	const persisted = typeof staticData.seenEventIds === 'string' ? staticData.seenEventIds : '';
 	const local = acceptedHere.get(scope);
 	if (local !== undefined && local.ids === persisted) return local;
-	const order = tokens(persisted);
+	const order = fingerprints(persisted);
 	if (local !== undefined) {
 		const known = new Set(order);
-		for (const id of local.order!.slice(local.first)) if (!known.has(id)) order.push(id);
+		for (const id of local.order.slice(local.first)) if (!known.has(id)) order.push(id);
 	}
 	return indexed(order);
 }
 
 export function wasSeen(window: EventWindow, eventFingerprint: string): boolean {
-	return window.lookup ? window.lookup.has(eventFingerprint) : window.ids.includes(` ${eventFingerprint} `);
+	return window.lookup.has(eventFingerprint);
 }
 
 /**
@@ -93,25 +106,24 @@ export function rememberEvent(
 	eventFingerprint: string,
 	windowSize = DEDUP_WINDOW,
 ): void {
-	const current = window.lookup ? window : indexed(tokens(window.ids));
-	const order = current.order!;
-	let first = current.first!;
-	let ids = `${current.ids}${eventFingerprint} `;
-	let count = current.count + 1;
+	const { order, lookup } = window;
+	let first = window.first;
+	let ids = window.ids + eventFingerprint;
+	let count = window.count + 1;
 	order.push(eventFingerprint);
-	current.lookup!.add(eventFingerprint);
+	lookup.add(eventFingerprint);
 	if (count > windowSize + EVICTION_BATCH - 1) {
 		const evicted = count - windowSize;
-		for (let i = first; i < first + evicted; i++) current.lookup!.delete(order[i]);
+		for (let i = first; i < first + evicted; i++) lookup.delete(order[i]);
 		first += evicted;
 		count = windowSize;
-		ids = ids.slice(evicted * (FINGERPRINT_LENGTH + 1));
+		ids = ids.slice(evicted * FINGERPRINT_LENGTH);
 		if (first > windowSize) {
 			order.splice(0, first);
 			first = 0;
 		}
 	}
-	const next: EventWindow = { ids, count, lookup: current.lookup, order, first };
+	const next: EventWindow = { ids, count, lookup, order, first };
 	staticData.seenEventIds = ids;
 	staticData.seenEventCount = count;
 	acceptedHere.set(scope, next);

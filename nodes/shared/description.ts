@@ -26,3 +26,26 @@ export function webhookEndpoint(path: string): IWebhookDescription {
 		path,
 	};
 }
+
+/** The option, on every trigger, choosing where accepted event ids are remembered. */
+export const rememberIdsOption: INodeProperties = {
+	displayName: 'Remember Event IDs',
+	name: 'rememberIds',
+	type: 'options',
+	default: 'saved',
+	description: 'Where the trigger keeps the IDs of the last 1,000 events it accepted, to recognise repeats',
+	options: [
+		{
+			name: 'Saved With the Workflow',
+			value: 'saved',
+			description:
+				'Repeats are recognised after n8n restarts and across webhook processes. Costs one small database write per event.',
+		},
+		{
+			name: 'In Memory Only',
+			value: 'memory',
+			description:
+				'No database write per event. Repeats that arrive after a restart, or at another webhook process, are not recognised.',
+		},
+	],
+};

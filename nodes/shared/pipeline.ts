@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { z } from 'zod/v4';
 
-import { fingerprint, recentEvents, rememberEvent, wasSeen } from './dedup';
+import { fingerprint, inMemoryStore, recentEvents, rememberEvent, wasSeen } from './dedup';
 import { readDelivery, reply } from './http';
 import type { Delivery, RequestHeaders } from './http';
 import { findIssues } from './validation';
@@ -84,6 +84,17 @@ export interface ReceiveSettings {
 	rejectInvalid: boolean;
 	/** What to do with events that are not in the catalogue. */
 	unknownEvents: 'run' | 'acknowledge';
+	/**
+	 * Where accepted event ids are remembered: in the node's static data, which n8n saves with the
+	 * workflow (survives restarts, shared by webhook processes; one database write per event), or
+	 * in this process's memory only.
+	 */
+	rememberIds?: 'saved' | 'memory';
+}
+
+/** The node option that sets ReceiveSettings.rememberIds, the same on every trigger. */
+export function rememberIdsSetting(options: { rememberIds?: string }): 'saved' | 'memory' {
+	return options.rememberIds === 'memory' ? 'memory' : 'saved';
 }
 
 /**
@@ -199,8 +210,8 @@ export async function receiveWebhook(
 	}
 
 	// From here to rememberEvent nothing awaits, so two deliveries of one event cannot interleave.
-	const staticData = context.getWorkflowStaticData('node');
 	const scope = `${context.getMode()}:${context.getWorkflow().id ?? ''}:${context.getNode().name}`;
+	const staticData = settings.rememberIds === 'memory' ? inMemoryStore(scope) : context.getWorkflowStaticData('node');
 	const seen = recentEvents(staticData, scope);
 	const eventKey = id === undefined ? undefined : fingerprint(id);
 	if (eventKey !== undefined && wasSeen(seen, eventKey)) {

@@ -273,7 +273,7 @@ describe('Qondor Trigger: duplicates', () => {
 		expect(staticData.seenEventCount).toBeGreaterThanOrEqual(DEDUP_WINDOW);
 		expect(staticData.seenEventCount).toBeLessThan(DEDUP_WINDOW + EVICTION_BATCH);
 		const size = JSON.stringify(staticData).length;
-		expect(size).toBeLessThan((DEDUP_WINDOW + EVICTION_BATCH) * 23 + 100);
+		expect(size).toBeLessThan((DEDUP_WINDOW + EVICTION_BATCH) * 12 + 100);
 		// the oldest ids were forgotten, the newest are remembered
 		const oldest = await send({ ...current.PingV1, topic: 'OfferSentV1', webhookId: 'id-0' }, setup({}, { staticData, logs: [] }));
 		expect(oldest.items).toHaveLength(1);
