@@ -4,7 +4,7 @@
 // autocannon drives each at a fixed concurrency, in alternating runs over several rounds; every
 // request is a new event (fresh id, fresh signature), so every request starts an execution.
 //
-//   npm run bench:n8n [-- --line 2] [-- --seconds 10 --rounds 3 --connections 10]
+//   npm run bench:n8n [-- --line 2] [-- --seconds 10 --rounds 3 --connections 10 --sqlite-pool 4]
 'use strict';
 
 const os = require('node:os');
@@ -24,6 +24,8 @@ const LINE = option('line', 1);
 const SECONDS = option('seconds', 10);
 const ROUNDS = option('rounds', 3);
 const CONNECTIONS = option('connections', 10);
+// n8n's SQLite connection pool; above 1 n8n switches SQLite to write-ahead logging (WAL).
+const SQLITE_POOL = option('sqlite-pool', undefined);
 
 const WEBHOOK_NODE_PATH = 'bench-webhook-node';
 
@@ -101,7 +103,7 @@ function median(values) {
 }
 
 async function main() {
-	const env = await startEnvironment(LINE);
+	const env = await startEnvironment(LINE, SQLITE_POOL === undefined ? {} : { env: { DB_SQLITE_POOL_SIZE: String(SQLITE_POOL) } });
 	try {
 		const baseline = await env.instance.createActiveWorkflow(webhookNodeWorkflow());
 		// The same Qondor trigger keeping event ids in memory only: shows what saving them costs.
@@ -144,7 +146,7 @@ async function main() {
 		const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 		const lines = [
 			'',
-			`End-to-end, n8n ${env.instance.runtime.version} on Node ${execFileSync(env.instance.runtime.nodeBinary, ['-v']).toString().trim()}, SQLite`,
+			`End-to-end, n8n ${env.instance.runtime.version} on Node ${execFileSync(env.instance.runtime.nodeBinary, ['-v']).toString().trim()}, SQLite${SQLITE_POOL === undefined ? " (n8n's default settings)" : ` (DB_SQLITE_POOL_SIZE=${SQLITE_POOL})`}`,
 			`${os.cpus().length} × ${cpu}; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds (medians); ${new Date().toISOString().slice(0, 10)}`,
 			'',
 			`${'workflow'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s ×'.padStart(8)} ${'p99 ×'.padStart(6)}  non-2xx`,

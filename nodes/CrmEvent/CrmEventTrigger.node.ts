@@ -2,7 +2,6 @@ import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IDataObject,
-	IHookFunctions,
 	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
@@ -12,7 +11,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { acceptAnyRequest } from '../shared/auth';
-import { rawBodyParameter, rememberIdsOption, webhookEndpoint } from '../shared/description';
+import { rawBodyParameter, rememberIdsOption, unknownEventsOption, setUpBySender, webhookEndpoint } from '../shared/description';
 import { parseEventList } from '../shared/eventFilter';
 import { receiveWebhook } from '../shared/pipeline';
 import { DEFAULT_TOLERANCE_SECONDS } from '../shared/standardWebhooks';
@@ -131,25 +130,7 @@ export class CrmEventTrigger implements INodeType {
 						description:
 							'How far the webhook-timestamp may be from this server’s clock, either way. Older or newer requests are refused as possible replays.',
 					},
-					{
-						displayName: 'Unknown Events',
-						name: 'unknownEvents',
-						type: 'options',
-						default: 'run',
-						description: 'What to do with events this node does not know, when your selection matches them',
-						options: [
-							{
-								name: 'Run the Workflow',
-								value: 'run',
-								description: 'The item is marked under _validation',
-							},
-							{
-								name: 'Acknowledge Only',
-								value: 'acknowledge',
-								description: 'Answer with 200 and do not run the workflow',
-							},
-						],
-					},
+					unknownEventsOption,
 				],
 			},
 		],
@@ -166,23 +147,8 @@ export class CrmEventTrigger implements INodeType {
 		},
 	};
 
-	/*
-	 * Endpoints are added by hand in the CRM's settings: there is nothing to create or remove at
-	 * the CRM, so activation and deactivation always succeed.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Webhooks are set up by hand at the sender: nothing to register.
+	webhookMethods = setUpBySender;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('settings', {}) as CrmEventOptions & IDataObject;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { ALL_EVENTS, isEventSelected } from '../shared/eventFilter';
+import { selectionMatcher } from '../shared/eventFilter';
 import { headerValue } from '../shared/http';
 import { rememberIdsSetting, withValidation } from '../shared/pipeline';
 import type { Authenticator, ReceiveSettings, SenderSpec } from '../shared/pipeline';
@@ -49,11 +49,9 @@ export function crmEventReceiveSettings(
 	customEvents: readonly string[],
 	options: CrmEventOptions,
 ): ReceiveSettings {
-	const selection = [...selected, ...customEvents];
-	const all = selection.includes(ALL_EVENTS);
 	return {
 		authenticate,
-		isSelected: (name) => all || isEventSelected(name, selection),
+		isSelected: selectionMatcher(selected, customEvents),
 		runHandshakes: false,
 		rejectInvalid: options.rejectInvalid === true,
 		rememberIds: rememberIdsSetting(options),

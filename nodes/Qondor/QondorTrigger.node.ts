@@ -2,7 +2,6 @@ import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IDataObject,
-	IHookFunctions,
 	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
@@ -12,7 +11,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { acceptAnyRequest, headerAuthenticator, testHeaderCredential } from '../shared/auth';
-import { rawBodyParameter, rememberIdsOption, webhookEndpoint } from '../shared/description';
+import { rawBodyParameter, rememberIdsOption, setUpBySender, webhookEndpoint } from '../shared/description';
 import { receiveWebhook } from '../shared/pipeline';
 import { qondorReceiveSettings, qondorSpec } from './receiver';
 import type { QondorOptions } from './receiver';
@@ -166,23 +165,8 @@ export class QondorTrigger implements INodeType {
 		},
 	};
 
-	/*
-	 * Qondor has no API to register webhooks: the Qondor team configures them by hand. There is
-	 * nothing to create or remove at Qondor, so activation and deactivation always succeed.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Webhooks are set up by hand at the sender: nothing to register.
+	webhookMethods = setUpBySender;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const authenticate =

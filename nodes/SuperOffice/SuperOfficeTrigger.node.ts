@@ -12,7 +12,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { acceptAnyRequest } from '../shared/auth';
-import { rawBodyParameter, rememberIdsOption, webhookEndpoint } from '../shared/description';
+import { rawBodyParameter, rememberIdsOption, unknownEventsOption, webhookEndpoint } from '../shared/description';
 import { parseEventList } from '../shared/eventFilter';
 import { reply } from '../shared/http';
 import { receiveWebhook } from '../shared/pipeline';
@@ -240,25 +240,7 @@ export class SuperOfficeTrigger implements INodeType {
 						description:
 							'Whether the test event SuperOffice sends when a webhook is saved starts the workflow. It is always answered with 200.',
 					},
-					{
-						displayName: 'Unknown Events',
-						name: 'unknownEvents',
-						type: 'options',
-						default: 'run',
-						description: 'What to do with events this node does not list, when your selection matches them',
-						options: [
-							{
-								name: 'Run the Workflow',
-								value: 'run',
-								description: 'The item is marked under _validation',
-							},
-							{
-								name: 'Acknowledge Only',
-								value: 'acknowledge',
-								description: 'Answer with 200 and do not run the workflow',
-							},
-						],
-					},
+					unknownEventsOption,
 				],
 			},
 		],

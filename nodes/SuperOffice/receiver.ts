@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { ALL_EVENTS, isEventSelected } from '../shared/eventFilter';
+import { selectionMatcher } from '../shared/eventFilter';
 import { headerValue } from '../shared/http';
 import type { RequestHeaders } from '../shared/http';
 import { rememberIdsSetting, withValidation } from '../shared/pipeline';
@@ -59,11 +59,9 @@ export function superOfficeReceiveSettings(
 	customEvents: readonly string[],
 	options: SuperOfficeOptions,
 ): ReceiveSettings {
-	const selection = [...selected, ...customEvents];
-	const all = selection.includes(ALL_EVENTS);
 	return {
 		authenticate,
-		isSelected: (name) => all || isEventSelected(name, selection),
+		isSelected: selectionMatcher(selected, customEvents),
 		runHandshakes: options.runOnTestEvent === true,
 		rejectInvalid: false,
 		rememberIds: rememberIdsSetting(options),

@@ -82,12 +82,13 @@ function indexed(order: string[]): EventWindow {
 export function recentEvents(staticData: IDataObject, scope: string): EventWindow {
 	const persisted = typeof staticData.seenEventIds === 'string' ? staticData.seenEventIds : '';
 	const local = acceptedHere.get(scope);
-	if (local !== undefined && local.ids === persisted) return local;
-	const order = fingerprints(persisted);
-	if (local !== undefined) {
-		const known = new Set(order);
-		for (const id of local.order.slice(local.first)) if (!known.has(id)) order.push(id);
-	}
+	if (local === undefined) return indexed(fingerprints(persisted));
+	if (local.ids === persisted) return local;
+	// Ids only the saved window has (another process's, or saved before a restart) count as older
+	// than this process's own, which keep the order they were accepted in: a process never forgets
+	// one of its own last DEDUP_WINDOW ids because other processes' windows were merged in.
+	const order = fingerprints(persisted).filter((id) => !local.lookup.has(id));
+	for (let i = local.first; i < local.order.length; i++) order.push(local.order[i]);
 	return indexed(order);
 }
 

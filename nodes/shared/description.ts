@@ -1,4 +1,4 @@
-import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
+import type { IHookFunctions, INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 /**
  * Hidden parameter that makes n8n hand the request body to the node unparsed.
@@ -48,4 +48,44 @@ export const rememberIdsOption: INodeProperties = {
 				'No database write per event. Repeats that arrive after a restart, or at another webhook process, are not recognised.',
 		},
 	],
+};
+
+/** The option of the CRM and SuperOffice triggers for events they do not list. */
+export const unknownEventsOption: INodeProperties = {
+	displayName: 'Unknown Events',
+	name: 'unknownEvents',
+	type: 'options',
+	default: 'run',
+	description: 'What to do with events this node does not list, when your selection matches them',
+	options: [
+		{
+			name: 'Run the Workflow',
+			value: 'run',
+			description: 'The item is marked under _validation',
+		},
+		{
+			name: 'Acknowledge Only',
+			value: 'acknowledge',
+			description: 'Answer with 200 and do not run the workflow',
+		},
+	],
+};
+
+/**
+ * Webhook lifecycle for senders whose webhooks are set up by hand (Qondor's team, a CRM's
+ * settings page): there is nothing to create or remove at the sender, so activation and
+ * deactivation always succeed.
+ */
+export const setUpBySender = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+	},
 };

@@ -18,6 +18,7 @@ const crypto = require('node:crypto');
 const { sleep } = require('../../scripts/lib/n8n');
 const { crmRequest, qondorRequest, superOfficeRequest } = require('../../scripts/lib/senders');
 const { fixture } = require('../helpers/fixtures');
+const { pool, postEvent } = require('../helpers/load');
 const { startEnvironment } = require('../e2e/environment');
 const { rawRequest } = require('./rawHttp');
 
@@ -54,19 +55,6 @@ const failures = [];
 function check(condition, message) {
 	if (!condition) failures.push(message);
 	return condition;
-}
-
-async function pool(tasks, concurrency) {
-	const results = new Array(tasks.length);
-	let next = 0;
-	const workers = Array.from({ length: concurrency }, async () => {
-		while (next < tasks.length) {
-			const index = next++;
-			results[index] = await tasks[index]();
-		}
-	});
-	await Promise.all(workers);
-	return results;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,19 +303,7 @@ function eventRequest(env, random, trigger) {
 }
 
 async function post(env, trigger, request) {
-	try {
-		const response = await fetch(env.workflows[trigger].url, { method: 'POST', headers: request.headers, body: request.raw });
-		const text = await response.text();
-		let reason;
-		try {
-			reason = JSON.parse(text).reason;
-		} catch {
-			reason = undefined;
-		}
-		return { status: response.status, reason, text };
-	} catch (error) {
-		return { status: 0, reason: error.cause?.code ?? error.message, text: '' };
-	}
+	return await postEvent(env.workflows[trigger].url, request);
 }
 
 async function loadWithDuplicates(env, random, summary) {

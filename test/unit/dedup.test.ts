@@ -56,6 +56,33 @@ describe('de-duplication window', () => {
 	});
 });
 
+describe('de-duplication with several processes sharing static data', () => {
+	it('a process never forgets one of its own last DEDUP_WINDOW ids, whatever other processes save', () => {
+		// Two webhook processes, A and B, saving the same static data; last write wins, and B often
+		// saves a copy it loaded before A's save, dropping A's newest ids from what is stored.
+		const random = (() => {
+			let state = 7;
+			return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+		})();
+		let stored: IDataObject = {};
+		const accept = (scope: string, loaded: IDataObject, id: string) => {
+			const window = recentEvents(loaded, scope);
+			expect(wasSeen(window, fingerprint(id))).toBe(false);
+			rememberEvent(loaded, scope, window, fingerprint(id));
+			return loaded;
+		};
+		const total = 3 * DEDUP_WINDOW;
+		for (let i = 0; i < total; i++) {
+			const beforeA = copy(stored);
+			const afterA = accept('process-A', copy(stored), `a-${i}`);
+			const loadedByB = random() < 0.5 ? copy(beforeA) : copy(afterA);
+			stored = random() < 0.7 ? accept('process-B', loadedByB, `b-${i}`) : afterA;
+		}
+		const seenByA = recentEvents(copy(stored), 'process-A');
+		for (let i = total - DEDUP_WINDOW; i < total; i++) expect(wasSeen(seenByA, fingerprint(`a-${i}`))).toBe(true);
+	});
+});
+
 describe('de-duplication across requests of one n8n process', () => {
 	it('a request that loaded static data before the previous save still knows the previous id', async () => {
 		const saved: IDataObject = {};
