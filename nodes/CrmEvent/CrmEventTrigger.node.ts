@@ -49,7 +49,7 @@ export class CrmEventTrigger implements INodeType {
 			rawBodyParameter,
 			{
 				displayName:
-					'In your CRM’s webhook settings (Heffl: the Webhooks section of Settings), add an endpoint with the Production URL above and choose the events. The CRM then shows the signing secret (whsec_…) once: paste it into the credential. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#crm-event-trigger" target="_blank">Setup guide</a>',
+					'In your CRM’s webhook settings, add an endpoint with the Production URL above and choose the events. The CRM then shows the signing secret (whsec_…) once: paste it into the credential. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#crm-event-trigger" target="_blank">Setup guide</a>',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
