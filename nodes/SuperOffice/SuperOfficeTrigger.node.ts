@@ -32,14 +32,16 @@ import type { SuperOfficeApi, WebhookTarget } from './registration';
 
 type Lifecycle = (api: SuperOfficeApi, staticData: IDataObject, target: WebhookTarget) => Promise<boolean>;
 
+/** Whether the trigger registers its webhook itself (an API authentication was chosen). */
 function isAutomatic(context: IHookFunctions | IWebhookFunctions): boolean {
-	return context.getNodeParameter('registration', 'manual') === 'automatic';
+	const authentication = context.getNodeParameter('authentication', 'signature');
+	return authentication === 'oAuth2' || authentication === 'onSite';
 }
 
 /** The REST API behind the selected API credential, answering with status and body. */
 async function restApi(context: IHookFunctions): Promise<{ api: SuperOfficeApi; baseUrl: string }> {
 	const credentialType =
-		context.getNodeParameter('apiAuthentication', 'oAuth2') === 'oAuth2' ? 'superOfficeOAuth2Api' : 'superOfficeApi';
+		context.getNodeParameter('authentication', 'oAuth2') === 'oAuth2' ? 'superOfficeOAuth2Api' : 'superOfficeApi';
 	const credentials = await context.getCredentials(credentialType);
 	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 	const api: SuperOfficeApi = async (method, path, body) => {
@@ -104,17 +106,17 @@ export class SuperOfficeTrigger implements INodeType {
 				name: 'superOfficeWebhookApi',
 				required: true,
 				testedBy: 'superOfficeWebhookApiTest',
-				displayOptions: { show: { registration: ['manual'], authentication: ['signature'] } },
+				displayOptions: { show: { authentication: ['signature'] } },
 			},
 			{
 				name: 'superOfficeOAuth2Api',
 				required: true,
-				displayOptions: { show: { registration: ['automatic'], apiAuthentication: ['oAuth2'] } },
+				displayOptions: { show: { authentication: ['oAuth2'] } },
 			},
 			{
 				name: 'superOfficeApi',
 				required: true,
-				displayOptions: { show: { registration: ['automatic'], apiAuthentication: ['onSite'] } },
+				displayOptions: { show: { authentication: ['onSite'] } },
 			},
 		],
 		webhooks: [webhookEndpoint('superoffice')],
@@ -122,66 +124,34 @@ export class SuperOfficeTrigger implements INodeType {
 			rawBodyParameter,
 			{
 				displayName:
-					'Create a SuperOffice webhook (its Webhook API, POST /api/v1/Webhook) with TargetUrl = the Production URL above (HTTPS with a valid certificate), the Events you need, and a Secret that you also enter in the credential. SuperOffice sends a test event when the webhook is saved: this node answers it. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#superoffice-trigger" target="_blank">Setup guide</a>',
+					'Create a SuperOffice webhook (its Webhook API, POST /api/v1/Webhook) with TargetUrl = the Production URL above (HTTPS with a valid certificate), the Events you need, and a Secret that you also enter in the credential. SuperOffice sends a test event when the webhook is saved: this node answers it. Or choose an API authentication below and n8n registers the webhook itself. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#superoffice-trigger" target="_blank">Setup guide</a>',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { registration: ['manual'] } },
-			},
-			{
-				displayName: 'Registration',
-				name: 'registration',
-				type: 'options',
-				options: [
-					{
-						name: 'Manual',
-						value: 'manual',
-						description: 'You create the webhook in SuperOffice and enter its secret here',
-					},
-					{
-						name: 'Automatic',
-						value: 'automatic',
-						description:
-							'Created through the SuperOffice API when the workflow is activated, removed when it is deactivated',
-					},
-				],
-				default: 'manual',
-			},
-			{
-				displayName:
-					'On activation, n8n creates a webhook in SuperOffice with this trigger’s Production URL, the selected events and a secret only n8n knows; on deactivation it removes it. SuperOffice requires the Production URL to be HTTPS with a valid certificate (set WEBHOOK_URL).',
-				name: 'automaticNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { registration: ['automatic'] } },
-			},
-			{
-				displayName: 'API Authentication',
-				name: 'apiAuthentication',
-				type: 'options',
-				options: [
-					{
-						name: 'SuperOffice Online (OAuth2)',
-						value: 'oAuth2',
-					},
-					{
-						name: 'On-Site (Ticket, Token or Basic)',
-						value: 'onSite',
-					},
-				],
-				default: 'oAuth2',
-				displayOptions: { show: { registration: ['automatic'] } },
+				displayOptions: { show: { authentication: ['signature', 'none'] } },
 			},
 			{
 				displayName: 'Authentication',
 				name: 'authentication',
 				type: 'options',
-				displayOptions: { show: { registration: ['manual'] } },
 				options: [
 					{
 						name: 'Webhook Secret',
 						value: 'signature',
-						description: 'Verify X-SuperOffice-Signature with the secret the webhook was created with',
+						description:
+							'You create the webhook in SuperOffice; requests are verified with its secret (X-SuperOffice-Signature)',
+					},
+					{
+						name: 'SuperOffice Online API (Registers the Webhook)',
+						value: 'oAuth2',
+						description:
+							'Creates the webhook through the API when the workflow is activated, with a secret only n8n knows, and removes it when deactivated',
+					},
+					{
+						name: 'On-Site API (Registers the Webhook)',
+						value: 'onSite',
+						description:
+							'The same for an on-site installation: ticket, bearer token or user name and password',
 					},
 					{
 						name: 'None',
@@ -193,11 +163,19 @@ export class SuperOfficeTrigger implements INodeType {
 			},
 			{
 				displayName:
+					'On activation, n8n creates a webhook in SuperOffice with this trigger’s Production URL, the selected events and a secret only n8n knows; on deactivation it removes it. SuperOffice requires the Production URL to be HTTPS with a valid certificate (set WEBHOOK_URL).',
+				name: 'automaticNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { authentication: ['oAuth2', 'onSite'] } },
+			},
+			{
+				displayName:
 					'Requests are not verified: anyone who knows the URL can start this workflow. Give the webhook a Secret in SuperOffice and choose Webhook Secret.',
 				name: 'noAuthWarning',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { registration: ['manual'], authentication: ['none'] } },
+				displayOptions: { show: { authentication: ['none'] } },
 			},
 			{
 				displayName: 'Events',

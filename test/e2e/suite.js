@@ -213,7 +213,7 @@ function defineSuite(line) {
 				const workflow = setupLib.triggerWorkflow('superoffice', { id: credential.id, name: 'SuperOffice API (fake)' }, {
 					name: 'SuperOffice automatic registration',
 					webhookId,
-					parameters: { registration: 'automatic', apiAuthentication: 'onSite', events: ['quote.approved'] },
+					parameters: { authentication: 'onSite', events: ['quote.approved'] },
 				});
 				workflow.nodes[0].credentials = { superOfficeApi: { id: credential.id, name: 'SuperOffice API (fake)' } };
 				const created = await env.instance.createActiveWorkflow(workflow);

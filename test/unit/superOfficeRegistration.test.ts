@@ -75,7 +75,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 			return { statusCode: outcome.statusCode, body: outcome.body };
 		});
 		setup = {
-			parameters: { registration: 'automatic', apiAuthentication: 'onSite', events: ['quote.approved', 'quote.sent'], customEvents: '', settings: {} },
+			parameters: { authentication: 'onSite', events: ['quote.approved', 'quote.sent'], customEvents: '', settings: {} },
 			credentials: { superOfficeApi: { baseUrl: `${fake.baseUrl}/`, authType: 'bearer', accessToken: TOKEN } },
 			staticData: {},
 			webhookUrl: `${receiver.url}/webhook/abc/superoffice`,
@@ -222,7 +222,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		const target = { name: 'n8n', url: 'http://localhost:5678/webhook/x/superoffice', events: ['quote.sent'] };
 		const context = hookContext({
 			...setup,
-			parameters: { ...setup.parameters, apiAuthentication: 'oAuth2' },
+			parameters: { ...setup.parameters, authentication: 'oAuth2' },
 			credentials: { superOfficeOAuth2Api: { baseUrl: 'https://online.superoffice.com/Cust12345/api/v1', oauthTokenData: { access_token: 'x' } } },
 			webhookUrl: target.url,
 		});
@@ -236,14 +236,14 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	});
 
 	it('the OAuth2 credential sends its access token', async () => {
-		setup.parameters = { ...setup.parameters, apiAuthentication: 'oAuth2' };
+		setup.parameters = { ...setup.parameters, authentication: 'oAuth2' };
 		setup.credentials = { superOfficeOAuth2Api: { baseUrl: fake.baseUrl, oauthTokenData: { access_token: TOKEN } } };
 		expect(await call('create')).toBe(true);
 		expect(fake.webhooks.size).toBe(1);
 	});
 
 	it('manual registration does nothing at SuperOffice', async () => {
-		setup.parameters = { ...setup.parameters, registration: 'manual' };
+		setup.parameters = { ...setup.parameters, authentication: 'signature' };
 		expect(await call('checkExists')).toBe(true);
 		expect(await call('create')).toBe(true);
 		expect(await call('delete')).toBe(true);
