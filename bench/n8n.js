@@ -5,6 +5,7 @@
 // request is a new event (fresh id, fresh signature), so every request starts an execution.
 //
 //   npm run bench:n8n [-- --line 2] [-- --seconds 10 --rounds 3 --connections 10 --sqlite-pool 4]
+//                     [-- --env N8N_EXPRESSION_ENGINE=legacy]  (any n8n setting, repeatable)
 'use strict';
 
 const os = require('node:os');
