@@ -2,7 +2,7 @@
 // (`/<tenant>/api/v1/Webhook`) and for the webhook deliveries SuperOffice sends, so the package
 // can be tested without a SuperOffice tenant. Field names, headers, the test event sent when a
 // webhook is saved, the HMAC signature and the failure policy (9 consecutive failures →
-// TooManyErrors, 410 → Stopped) follow SuperOffice's documentation (see /work/shared/providers.md).
+// TooManyErrors, 410 → Stopped) follow SuperOffice's webhook documentation.
 // Plain CommonJS, node: built-ins only; outgoing requests use the global fetch of Node 20+.
 'use strict';
 
