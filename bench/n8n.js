@@ -79,27 +79,9 @@ function requestFactory(target, env) {
 	}
 }
 
-/** This workflow's executions newer than `sinceId`, newest first (ids only grow). */
-async function executionsSince(instance, workflowId, sinceId) {
-	const found = [];
-	let cursor;
-	do {
-		const query = new URLSearchParams({ workflowId, includeData: 'false', limit: '250' });
-		if (cursor) query.set('cursor', cursor);
-		const page = await instance.request('GET', `/api/v1/executions?${query}`, { auth: 'apiKey' });
-		for (const execution of page.data) {
-			if (Number(execution.id) <= sinceId) return found;
-			found.push(execution);
-		}
-		cursor = page.nextCursor;
-	} while (cursor);
-	return found;
-}
-
 async function latestExecutionId(instance, workflowId) {
-	const query = new URLSearchParams({ workflowId, includeData: 'false', limit: '1' });
-	const page = await instance.request('GET', `/api/v1/executions?${query}`, { auth: 'apiKey' });
-	return page.data.length === 0 ? 0 : Number(page.data[0].id);
+	const [latest] = await instance.executions(workflowId, { limit: 1, includeData: false, onePage: true });
+	return latest === undefined ? 0 : Number(latest.id);
 }
 
 /**
@@ -130,7 +112,7 @@ async function drive(instance, target, makeRequest) {
 	const deadline = Date.now() + 300_000;
 	let executions = [];
 	for (;;) {
-		executions = await executionsSince(instance, target.workflowId, sinceId);
+		executions = await instance.executions(target.workflowId, { includeData: false, sinceId });
 		if (executions.length >= answered && executions.every((execution) => execution.stoppedAt)) break;
 		if (Date.now() > deadline) {
 			throw new Error(`${target.label}: ${executions.length} executions for ${answered} answered events after 5 minutes`);

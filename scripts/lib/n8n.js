@@ -404,16 +404,23 @@ class N8nInstance {
 		throw new Error(`Workflow ${workflowId} was still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`);
 	}
 
-	/** Executions of a workflow, newest first, with their data unless told otherwise. */
-	async executions(workflowId, { limit = 250, includeData = true } = {}) {
+	/**
+	 * Executions of a workflow, newest first, with their data unless told otherwise; only those
+	 * with an id above `sinceId` when given (ids only grow), and at most one page of `limit` when
+	 * `onePage` is set.
+	 */
+	async executions(workflowId, { limit = 250, includeData = true, sinceId, onePage = false } = {}) {
 		const all = [];
 		let cursor;
 		do {
 			const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: String(limit) });
 			if (cursor) query.set('cursor', cursor);
 			const page = await this.request('GET', `/api/v1/executions?${query}`, { auth: 'apiKey' });
-			all.push(...page.data);
-			cursor = page.nextCursor;
+			for (const execution of page.data) {
+				if (sinceId !== undefined && Number(execution.id) <= sinceId) return all;
+				all.push(execution);
+			}
+			cursor = onePage ? undefined : page.nextCursor;
 		} while (cursor);
 		return all;
 	}
