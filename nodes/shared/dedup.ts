@@ -11,15 +11,20 @@ export const DEDUP_WINDOW = 1000;
  */
 export const EVICTION_BATCH = 100;
 
-const FINGERPRINT_LENGTH = 12;
+const FINGERPRINT_LENGTH = 8;
+
+/** Versions up to 0.1.0 saved 12-character fingerprints; their first 8 characters are today's. */
+const LEGACY_FINGERPRINT_LENGTH = 12;
 
 /**
  * The ids a trigger node accepted most recently, oldest first.
  *
- * Saved in the node's static data as one string of fingerprints, 12 characters each (72 bits of
- * SHA-256: a false duplicate among a thousand ids is a one-in-10^16 event), one after the other.
- * n8n saves a workflow's static data as JSON after every production request that changed it, so
- * what is saved must be small: about 13 kB at most, however many events arrive. In memory the same
+ * Saved in the node's static data as one string of fingerprints, 8 characters each (48 bits of
+ * SHA-256: with 1,099 ids remembered, a new event is taken for a duplicate about once in 250
+ * billion), one after the other. n8n saves a workflow's static data as JSON after every
+ * production request that changed it, reads it with the workflow on every request and copies it
+ * into every execution it saves, so what is saved must be small: under 9 kB, however many events
+ * arrive. In memory the same
  * ids are kept in a Set for lookups, with their order for forgetting the oldest.
  */
 export interface EventWindow {
@@ -62,9 +67,14 @@ export function fingerprint(eventId: string): string {
 	return hash('sha256', eventId, 'base64url').slice(0, FINGERPRINT_LENGTH);
 }
 
-function fingerprints(ids: string): string[] {
+/** The fingerprints in a saved window, oldest first (windows saved by 0.1.0 are shortened). */
+function fingerprints(ids: string, count: unknown): string[] {
+	const step =
+		typeof count === 'number' && count > 0 && ids.length === count * LEGACY_FINGERPRINT_LENGTH
+			? LEGACY_FINGERPRINT_LENGTH
+			: FINGERPRINT_LENGTH;
 	const list: string[] = [];
-	for (let i = 0; i + FINGERPRINT_LENGTH <= ids.length; i += FINGERPRINT_LENGTH) {
+	for (let i = 0; i + step <= ids.length; i += step) {
 		list.push(ids.slice(i, i + FINGERPRINT_LENGTH));
 	}
 	return list;
@@ -82,12 +92,12 @@ function indexed(order: string[]): EventWindow {
 export function recentEvents(staticData: IDataObject, scope: string): EventWindow {
 	const persisted = typeof staticData.seenEventIds === 'string' ? staticData.seenEventIds : '';
 	const local = acceptedHere.get(scope);
-	if (local === undefined) return indexed(fingerprints(persisted));
+	if (local === undefined) return indexed(fingerprints(persisted, staticData.seenEventCount));
 	if (local.ids === persisted) return local;
 	// Ids only the saved window has (another process's, or saved before a restart) count as older
 	// than this process's own, which keep the order they were accepted in: a process never forgets
 	// one of its own last DEDUP_WINDOW ids because other processes' windows were merged in.
-	const order = fingerprints(persisted).filter((id) => !local.lookup.has(id));
+	const order = fingerprints(persisted, staticData.seenEventCount).filter((id) => !local.lookup.has(id));
 	for (let i = local.first; i < local.order.length; i++) order.push(local.order[i]);
 	return indexed(order);
 }

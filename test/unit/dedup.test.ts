@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
@@ -32,7 +33,7 @@ describe('de-duplication window', () => {
 		// what is saved is all there is after a restart
 		const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 		const window = recentEvents(saved, 'scope-after-restart');
-		expect(String(saved.seenEventIds)).toHaveLength(12 * (saved.seenEventCount as number));
+		expect(String(saved.seenEventIds)).toHaveLength(8 * (saved.seenEventCount as number));
 		for (let i = total - DEDUP_WINDOW; i < total; i++) expect(wasSeen(window, fingerprint(`id-${i}`))).toBe(true);
 		for (let i = 0; i < EVICTION_BATCH; i++) expect(wasSeen(window, fingerprint(`id-${i}`))).toBe(false);
 		// and the same in this process's memory
@@ -46,12 +47,27 @@ describe('de-duplication window', () => {
 		for (let i = 0; i < 20 * DEDUP_WINDOW; i++) {
 			rememberEvent(staticData, 'scope-long', recentEvents(staticData, 'scope-long'), fingerprint(`long-${i}`));
 		}
-		expect(JSON.stringify(staticData).length).toBeLessThan((DEDUP_WINDOW + EVICTION_BATCH) * 12 + 100);
+		expect(JSON.stringify(staticData).length).toBeLessThan((DEDUP_WINDOW + EVICTION_BATCH) * 8 + 100);
+	});
+
+	it('reads a window saved by 0.1.0 (12-character fingerprints) and saves it in today’s form', () => {
+		const legacyFingerprint = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 12);
+		const ids = Array.from({ length: 50 }, (_, i) => `old-${i}`);
+		const staticData: IDataObject = { seenEventIds: ids.map(legacyFingerprint).join(''), seenEventCount: ids.length };
+		const window = recentEvents(staticData, 'scope-legacy');
+		for (const id of ids) expect(wasSeen(window, fingerprint(id))).toBe(true);
+		expect(wasSeen(window, fingerprint('new'))).toBe(false);
+		rememberEvent(staticData, 'scope-legacy', window, fingerprint('new'));
+		expect(staticData.seenEventCount).toBe(ids.length + 1);
+		expect(String(staticData.seenEventIds)).toBe([...ids, 'new'].map(fingerprint).join(''));
+		// a restart in between: only the saved window is left
+		const reloaded = recentEvents(copy(staticData), 'scope-legacy-restarted');
+		for (const id of [...ids, 'new']) expect(wasSeen(reloaded, fingerprint(id))).toBe(true);
 	});
 
 	it('fingerprints have a fixed length whatever the id', () => {
 		for (const id of ['', 'a', 'x'.repeat(10000), 'with space', 'ünïcødé\n']) {
-			expect(fingerprint(id)).toMatch(/^[A-Za-z0-9_-]{12}$/);
+			expect(fingerprint(id)).toMatch(/^[A-Za-z0-9_-]{8}$/);
 		}
 	});
 });
