@@ -39,7 +39,7 @@ export const rememberIdsOption: INodeProperties = {
 			name: 'Saved With the Workflow',
 			value: 'saved',
 			description:
-				'Repeats are recognised after n8n restarts and across webhook processes. Costs one small database write per event.',
+				'Repeats are recognised after n8n restarts and across webhook processes. Costs one database write per event: up to about 10% fewer events per second when n8n is at full load.',
 		},
 		{
 			name: 'In Memory Only',
