@@ -157,6 +157,9 @@ async function main() {
 			qondorMemory: { label: 'Qondor, IDs in memory', url: memory.url, workflowId: memory.id },
 		};
 		const runs = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
+		// Each trigger run over the Webhook-node run just before it: how far single comparisons
+		// scatter on this machine.
+		const paired = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
 		// Warm-up, then alternate: Webhook node, one trigger, Webhook node, the next trigger, …
 		for (const key of Object.keys(targets)) await drive(env.instance, targets[key], requestFactory(key, env));
 		for (let round = 1; round <= ROUNDS; round++) {
@@ -164,6 +167,7 @@ async function main() {
 				for (const target of ['webhook-node', key]) {
 					const result = await drive(env.instance, targets[target], requestFactory(target, env));
 					runs[target].push(result);
+					if (target === key) paired[key].push(result.rps / runs['webhook-node'].at(-1).rps);
 					process.stderr.write(
 						`round ${round} ${targets[target].label}: ${result.rps.toFixed(1)} executions/s (answered ${result.answeredRps.toFixed(1)} req/s, drained in ${result.drainMs} ms), p99 ${result.p99} ms\n`,
 					);
@@ -189,20 +193,26 @@ async function main() {
 			`End-to-end, n8n ${env.instance.runtime.version} on Node ${execFileSync(env.instance.runtime.nodeBinary, ['-v']).toString().trim()}, SQLite, ${Object.keys(n8nEnv).length === 0 ? "n8n's default settings" : Object.entries(n8nEnv).map(([name, value]) => `${name}=${value}`).join(' ')}`,
 			`${os.cpus().length} × ${cpu}; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds (medians); ${new Date().toISOString().slice(0, 10)}`,
 			'',
-			`${'workflow'.padEnd(22)} ${'exec/s'.padStart(7)} ${'answers/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'exec/s ×'.padStart(8)} ${'p99 ×'.padStart(6)}  non-2xx`,
+			`${'workflow'.padEnd(22)} ${'exec/s'.padStart(7)} ${'answers/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'exec/s ×'.padStart(8)} ${'each run ×'.padStart(11)} ${'p99 ×'.padStart(6)}  non-2xx`,
 		];
 		for (const [key, row] of Object.entries(summary)) {
 			const throughput = row.rps / base.rps;
 			const tail = row.p99 / base.p99;
 			const meets = key === 'webhook-node' ? '' : throughput >= 0.95 && tail <= 1.1 ? '  meets target' : '  BELOW TARGET';
+			const spread =
+				paired[key].length === 0
+					? ''
+					: `${Math.min(...paired[key]).toFixed(2)}–${Math.max(...paired[key]).toFixed(2)}`;
 			lines.push(
-				`${targets[key].label.padEnd(22)} ${row.rps.toFixed(1).padStart(7)} ${row.answeredRps.toFixed(1).padStart(9)} ${String(row.p50).padStart(7)} ${String(row.p99).padStart(7)} ${throughput.toFixed(2).padStart(8)} ${tail.toFixed(2).padStart(6)}  ${row.non2xx}${meets}`,
+				`${targets[key].label.padEnd(22)} ${row.rps.toFixed(1).padStart(7)} ${row.answeredRps.toFixed(1).padStart(9)} ${String(row.p50).padStart(7)} ${String(row.p99).padStart(7)} ${throughput.toFixed(2).padStart(8)} ${spread.padStart(11)} ${tail.toFixed(2).padStart(6)}  ${row.non2xx}${meets}`,
 			);
 		}
 		lines.push(
 			'',
 			'exec/s: executions finished per second, from the first request until the last execution ended;',
 			'answers/s: responses per second while the load ran. p50/p99: response times the sender sees.',
+			'exec/s ×, p99 ×: the median of the workflow over the median of the Webhook node. each run ×: the',
+			'lowest and highest ratio of one run to the Webhook-node run just before it (how runs scatter).',
 			'Target: throughput ≥ 0.95× and p99 ≤ 1.1× the Webhook node.',
 			'The triggers save the ids they accept with the workflow (one database write per event, so that',
 			'repeats are recognised after a restart); "IDs in memory" is the same trigger without that write.',
