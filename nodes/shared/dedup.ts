@@ -24,8 +24,8 @@ const LEGACY_FINGERPRINT_LENGTH = 12;
  * billion), one after the other. n8n saves a workflow's static data as JSON after every
  * production request that changed it, reads it with the workflow on every request and copies it
  * into every execution it saves, so what is saved must be small: under 9 kB, however many events
- * arrive. In memory the same
- * ids are kept in a Set for lookups, with their order for forgetting the oldest.
+ * arrive. In memory the same ids are kept in a Set for lookups, with their order for forgetting
+ * the oldest.
  */
 export interface EventWindow {
 	ids: string;
