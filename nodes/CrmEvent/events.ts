@@ -113,14 +113,6 @@ function envelope<T extends z.ZodType>(payload: T) {
 	return z.looseObject({ event: text, timestamp: text, payload });
 }
 
-export type Lead = z.infer<typeof leadSchema>;
-export type Client = z.infer<typeof clientSchema>;
-export type Deal = z.infer<typeof dealSchema>;
-export type Contact = z.infer<typeof contactSchema>;
-export type Invoice = z.infer<typeof invoiceSchema>;
-export type Quotation = z.infer<typeof quotationSchema>;
-export type FormResponse = z.infer<typeof formResponseSchema>;
-
 export interface CrmEventDefinition {
 	/** Shown in the editor; the record type first, so related events sort together. */
 	name: string;

@@ -141,13 +141,6 @@ export const bookingConfirmedSchema = z.looseObject({
 	billingAddress: billingAddressSchema.nullable(),
 });
 
-export type QondorPing = z.infer<typeof pingSchema>;
-export type OfferSent = z.infer<typeof offerSentSchema>;
-export type OfferAnswered = z.infer<typeof offerAnsweredSchema>;
-export type OfferCommentToCustomerCreated = z.infer<typeof offerCommentSchema>;
-export type OfferPublishStateChanged = z.infer<typeof offerPublishStateChangedSchema>;
-export type ProjectCreated = z.infer<typeof projectCreatedSchema>;
-export type ProjectStatusChanged = z.infer<typeof projectStatusChangedSchema>;
 export type BookingConfirmed = z.infer<typeof bookingConfirmedSchema>;
 export type BookingPerson = z.infer<typeof personSchema>;
 export type CustomField = z.infer<typeof customFieldSchema>;

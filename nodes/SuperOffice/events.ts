@@ -20,8 +20,6 @@ export const superOfficeEventSchema = z.looseObject({
 	Values: z.record(z.string(), z.unknown()).optional(),
 });
 
-export type SuperOfficeEvent = z.infer<typeof superOfficeEventSchema>;
-
 /** The event SuperOffice sends when a webhook is saved, to check the target answers. */
 export const TEST_EVENT = 'test';
 

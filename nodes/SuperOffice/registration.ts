@@ -1,5 +1,12 @@
 import { randomBytes } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { bodySignatureAuthenticator } from '../shared/bodySignature';
+import { parseEventList } from '../shared/eventFilter';
+import type { Authenticator } from '../shared/pipeline';
+import type { WebhookLifecycle } from '../shared/sender';
+import { superOfficeEvents } from './events';
 
 /*
  * Automatic registration: the trigger creates its webhook through SuperOffice's REST API
@@ -14,7 +21,11 @@ export interface ApiResponse {
 }
 
 /** Calls the tenant's REST API: `path` is relative to the base URL ending in /api/v1. */
-export type SuperOfficeApi = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: IDataObject) => Promise<ApiResponse>;
+export type SuperOfficeApi = (
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+	path: string,
+	body?: IDataObject,
+) => Promise<ApiResponse>;
 
 /** A failure to tell the user about, in their words. */
 export class RegistrationError extends Error {}
@@ -60,13 +71,18 @@ const ok = (response: ApiResponse) => response.statusCode >= 200 && response.sta
  * Turns a failed API call into a message that says what to do. SuperOffice's own wording is
  * appended, since it is often the most precise part.
  */
-export function describeFailure(action: string, response: ApiResponse, target?: WebhookTarget): RegistrationError {
+export function describeFailure(
+	action: string,
+	response: ApiResponse,
+	target?: WebhookTarget,
+): RegistrationError {
 	const detail = messageOf(response.body);
 	const said = detail ? ` SuperOffice said: “${detail}”` : '';
 	const lower = detail.toLowerCase();
 	let advice: string;
 	if (response.statusCode === 401) {
-		advice = 'SuperOffice did not accept the API credential (401). Check the credential, or reconnect it.';
+		advice =
+			'SuperOffice did not accept the API credential (401). Check the credential, or reconnect it.';
 	} else if (response.statusCode === 403) {
 		advice =
 			'SuperOffice refused access (403): the user or app behind the credential lacks the licence or rights to manage webhooks.';
@@ -94,7 +110,11 @@ export function checkTargetUrl(apiBaseUrl: string, target: WebhookTarget): void 
 }
 
 function sameEvents(a: unknown, b: string[]): boolean {
-	return Array.isArray(a) && a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+	return (
+		Array.isArray(a) &&
+		a.length === b.length &&
+		[...a].sort().join('\n') === [...b].sort().join('\n')
+	);
 }
 
 /**
@@ -117,7 +137,11 @@ export async function ensureRegistered(
 	}
 	if (!ok(found)) throw describeFailure('find', found, target);
 	const webhook = (found.body ?? {}) as IDataObject;
-	if (webhook.State === 'Active' && webhook.TargetUrl === target.url && sameEvents(webhook.Events, target.events)) {
+	if (
+		webhook.State === 'Active' &&
+		webhook.TargetUrl === target.url &&
+		sameEvents(webhook.Events, target.events)
+	) {
 		return true;
 	}
 	const updated = await api('PUT', `Webhook/${id}`, {
@@ -133,7 +157,11 @@ export async function ensureRegistered(
 }
 
 /** `create`: registers the webhook with a secret of 32 random bytes that only n8n knows. */
-export async function register(api: SuperOfficeApi, staticData: IDataObject, target: WebhookTarget): Promise<void> {
+export async function register(
+	api: SuperOfficeApi,
+	staticData: IDataObject,
+	target: WebhookTarget,
+): Promise<void> {
 	const secret = randomBytes(32).toString('base64');
 	const created = await api('POST', 'Webhook', {
 		Name: target.name,
@@ -146,7 +174,9 @@ export async function register(api: SuperOfficeApi, staticData: IDataObject, tar
 	if (!ok(created)) throw describeFailure('create', created, target);
 	const id = ((created.body ?? {}) as IDataObject).WebhookId;
 	if (typeof id !== 'number') {
-		throw new RegistrationError('SuperOffice created the webhook but did not say its WebhookId; remove it in SuperOffice and activate again.');
+		throw new RegistrationError(
+			'SuperOffice created the webhook but did not say its WebhookId; remove it in SuperOffice and activate again.',
+		);
 	}
 	staticData.superOfficeWebhookId = id;
 	staticData.superOfficeWebhookSecret = secret;
@@ -160,4 +190,121 @@ export async function unregister(api: SuperOfficeApi, staticData: IDataObject): 
 		if (!ok(removed) && removed.statusCode !== 404) throw describeFailure('delete', removed);
 	}
 	forget(staticData);
+}
+
+/** The header SuperOffice signs deliveries in. */
+export const SIGNATURE_HEADER = 'X-SuperOffice-Signature';
+
+/**
+ * Verifies deliveries with the secret generated at registration. SuperOffice sends its test event
+ * while the webhook is being created, before n8n has stored the secret: until then only that
+ * connection check is answered (it starts nothing), anything else is refused.
+ */
+export async function registeredSecretAuthenticator(
+	context: IWebhookFunctions,
+): Promise<Authenticator> {
+	const secret = registeredSecret(context.getWorkflowStaticData('node'));
+	if (secret === undefined) {
+		return () => ({
+			ok: false,
+			statusCode: 401,
+			reason: 'not-registered',
+			message: 'The webhook is not registered with SuperOffice yet',
+			handshakesOnly: true,
+		});
+	}
+	return bodySignatureAuthenticator(SIGNATURE_HEADER, secret, 'Webhook Secret');
+}
+
+/** The REST API behind the selected API credential, answering with status and body. */
+async function restApi(
+	context: IHookFunctions,
+	credentialType: string,
+): Promise<{ api: SuperOfficeApi; baseUrl: string }> {
+	const credentials = await context.getCredentials(credentialType);
+	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	const api: SuperOfficeApi = async (method, path, body) => {
+		const response = await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			credentialType,
+			{
+				method,
+				url: `${baseUrl}/${path}`,
+				body,
+				json: true,
+				headers: { Accept: 'application/json' },
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			},
+		);
+		return { statusCode: response.statusCode, body: response.body };
+	};
+	return { api, baseUrl };
+}
+
+/** What to register: the production URL and the selected events ("All Events" lists them all). */
+function webhookTarget(context: IHookFunctions): WebhookTarget {
+	const selected = context.getNodeParameter('events', ['*']) as string[];
+	const custom = parseEventList(String(context.getNodeParameter('customEvents', '')));
+	const named = selected.includes('*') ? superOfficeEvents.map((event) => event.value) : selected;
+	const workflow = context.getWorkflow();
+	return {
+		name: `n8n: ${workflow.name ?? 'workflow'} (${workflow.id ?? ''})`.slice(0, 200),
+		url: context.getNodeWebhookUrl('default') ?? '',
+		events: [...new Set([...named, ...custom])],
+	};
+}
+
+type Step = (
+	api: SuperOfficeApi,
+	staticData: IDataObject,
+	target: WebhookTarget,
+) => Promise<boolean>;
+
+/** The API credential type of the chosen authentication, when it is one that registers the webhook. */
+export type ApiCredentialOf = (context: IHookFunctions) => string | undefined;
+
+/**
+ * Runs a lifecycle step when an API authentication was chosen. With Webhook Secret (or None) the
+ * webhook is created by hand in SuperOffice: there is nothing to do there, so activation and
+ * deactivation always succeed.
+ */
+async function automatically(
+	context: IHookFunctions,
+	apiCredential: ApiCredentialOf,
+	step: Step,
+): Promise<boolean> {
+	const credentialType = apiCredential(context);
+	if (credentialType === undefined) return true;
+	const { api, baseUrl } = await restApi(context, credentialType);
+	const target = webhookTarget(context);
+	try {
+		checkTargetUrl(baseUrl, target);
+		return await step(api, context.getWorkflowStaticData('node'), target);
+	} catch (error) {
+		if (error instanceof RegistrationError)
+			throw new NodeOperationError(context.getNode(), error.message);
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}
+
+/** Creates, checks and removes the webhook at SuperOffice as n8n activates and deactivates the workflow. */
+export function registrationLifecycle(apiCredential: ApiCredentialOf): WebhookLifecycle {
+	return {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return await automatically(this, apiCredential, ensureRegistered);
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return await automatically(this, apiCredential, async (api, staticData, target) => {
+				await register(api, staticData, target);
+				return true;
+			});
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return await automatically(this, apiCredential, async (api, staticData) => {
+				await unregister(api, staticData);
+				return true;
+			});
+		},
+	};
 }

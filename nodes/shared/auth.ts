@@ -20,7 +20,8 @@ function hasControlCharacters(text: string): boolean {
 
 export const MIN_HEADER_SECRET_LENGTH = 16;
 
-function configurationError(message: string): AuthResult {
+/** The answer when the node's own configuration makes checking impossible (500, logged). */
+export function configurationError(message: string): AuthResult {
 	return { ok: false, statusCode: 500, reason: 'configuration', message };
 }
 
@@ -40,7 +41,12 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
 	return (delivery) => {
 		const received = headerValue(delivery.headers, name);
 		if (received === undefined) {
-			return { ok: false, statusCode: 401, reason: 'missing-header', message: `Missing header ${name}` };
+			return {
+				ok: false,
+				statusCode: 401,
+				reason: 'missing-header',
+				message: `Missing header ${name}`,
+			};
 		}
 		if (!secretsEqual(received, expected)) {
 			return {
@@ -59,17 +65,23 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
  * can be known locally: a valid header name and a value long enough to be a secret that can be
  * sent as a header.
  */
-export function testHeaderCredential(data: ICredentialDataDecryptedObject): INodeCredentialTestResult {
+export function testHeaderCredential(
+	data: ICredentialDataDecryptedObject,
+): INodeCredentialTestResult {
 	const name = String(data.headerName ?? '').trim();
 	const value = String(data.headerSecret ?? '');
 	if (!HEADER_NAME.test(name)) {
-		return { status: 'Error', message: 'Header Name must be a valid HTTP header name (letters, digits, - and _)' };
+		return {
+			status: 'Error',
+			message: 'Header Name must be a valid HTTP header name (letters, digits, - and _)',
+		};
 	}
 	if (value === '') return { status: 'Error', message: 'Header Value is empty' };
 	if (hasControlCharacters(value) || value.trim() !== value) {
 		return {
 			status: 'Error',
-			message: 'Header Value contains line breaks, control characters or surrounding spaces, which cannot be sent in a header',
+			message:
+				'Header Value contains line breaks, control characters or surrounding spaces, which cannot be sent in a header',
 		};
 	}
 	if (value.length < MIN_HEADER_SECRET_LENGTH) {

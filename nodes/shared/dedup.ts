@@ -13,9 +13,6 @@ export const EVICTION_BATCH = 100;
 
 const FINGERPRINT_LENGTH = 8;
 
-/** Versions up to 0.1.0 saved 12-character fingerprints; their first 8 characters are today's. */
-const LEGACY_FINGERPRINT_LENGTH = 12;
-
 /**
  * The ids a trigger node accepted most recently, oldest first.
  *
@@ -67,14 +64,10 @@ export function fingerprint(eventId: string): string {
 	return hash('sha256', eventId, 'base64url').slice(0, FINGERPRINT_LENGTH);
 }
 
-/** The fingerprints in a saved window, oldest first (windows saved by 0.1.0 are shortened). */
-function fingerprints(ids: string, count: unknown): string[] {
-	const step =
-		typeof count === 'number' && count > 0 && ids.length === count * LEGACY_FINGERPRINT_LENGTH
-			? LEGACY_FINGERPRINT_LENGTH
-			: FINGERPRINT_LENGTH;
+/** The fingerprints in a saved window, oldest first. */
+function fingerprints(ids: string): string[] {
 	const list: string[] = [];
-	for (let i = 0; i + step <= ids.length; i += step) {
+	for (let i = 0; i + FINGERPRINT_LENGTH <= ids.length; i += FINGERPRINT_LENGTH) {
 		list.push(ids.slice(i, i + FINGERPRINT_LENGTH));
 	}
 	return list;
@@ -92,12 +85,12 @@ function indexed(order: string[]): EventWindow {
 export function recentEvents(staticData: IDataObject, scope: string): EventWindow {
 	const persisted = typeof staticData.seenEventIds === 'string' ? staticData.seenEventIds : '';
 	const local = acceptedHere.get(scope);
-	if (local === undefined) return indexed(fingerprints(persisted, staticData.seenEventCount));
+	if (local === undefined) return indexed(fingerprints(persisted));
 	if (local.ids === persisted) return local;
 	// Ids only the saved window has (another process's, or saved before a restart) count as older
 	// than this process's own, which keep the order they were accepted in: a process never forgets
 	// one of its own last DEDUP_WINDOW ids because other processes' windows were merged in.
-	const order = fingerprints(persisted, staticData.seenEventCount).filter((id) => !local.lookup.has(id));
+	const order = fingerprints(persisted).filter((id) => !local.lookup.has(id));
 	for (let i = local.first; i < local.order.length; i++) order.push(local.order[i]);
 	return indexed(order);
 }

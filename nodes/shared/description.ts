@@ -1,4 +1,19 @@
-import type { IHookFunctions, INodeProperties, IWebhookDescription } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	INodeCredentialDescription,
+	INodeProperties,
+	INodeTypeDescription,
+	IWebhookDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { ALL_EVENTS } from './eventFilter';
+import type { AuthenticationChoice, EventSelectionDescription, SenderDefinition } from './sender';
+
+/*
+ * The editor-facing description of a trigger, built from its sender definition by small
+ * property builders (as n8n's own Webhook node builds its description).
+ */
 
 /**
  * Hidden parameter that makes n8n hand the request body to the node unparsed.
@@ -33,7 +48,8 @@ export const rememberIdsOption: INodeProperties = {
 	name: 'rememberIds',
 	type: 'options',
 	default: 'saved',
-	description: 'Where the trigger keeps the IDs of the last 1,000 events it accepted, to recognise repeats',
+	description:
+		'Where the trigger keeps the IDs of the last 1,000 events it accepted, to recognise repeats',
 	options: [
 		{
 			name: 'Saved With the Workflow',
@@ -89,3 +105,115 @@ export const setUpBySender = {
 		},
 	},
 };
+
+/** A notice in the node panel, shown for some authentication choices only when `showFor` is given. */
+export function notice(name: string, text: string, showFor?: string[]): INodeProperties {
+	const property: INodeProperties = { displayName: text, name, type: 'notice', default: '' };
+	if (showFor !== undefined) property.displayOptions = { show: { authentication: showFor } };
+	return property;
+}
+
+/** The Authentication parameter: a fixed choice, never an expression. */
+export function authenticationParameter(choices: readonly AuthenticationChoice[]): INodeProperties {
+	const first = choices[0].value;
+	return {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		noDataExpression: true,
+		default: first,
+		options: choices.map(({ name, value, description }) => ({ name, value, description })),
+	};
+}
+
+/** One credential entry per authentication choice that needs one, shown for that choice only. */
+export function credentialsOf(sender: SenderDefinition): INodeCredentialDescription[] {
+	return sender.authentication.choices.flatMap((choice) => {
+		if (choice.credential === undefined) return [];
+		const credential: INodeCredentialDescription = { name: choice.credential, required: true };
+		if (choice.scheme !== undefined && choice.authenticator === undefined)
+			credential.testedBy = `${choice.credential}Test`;
+		credential.displayOptions = { show: { authentication: [choice.value] } };
+		return [credential];
+	});
+}
+
+/** The list of events that start the workflow, "all" first. */
+export function eventsParameter(events: EventSelectionDescription): INodeProperties {
+	const property: INodeProperties = {
+		displayName: events.displayName,
+		name: events.parameter,
+		type: 'multiOptions',
+		default: [ALL_EVENTS],
+		description: events.description,
+		options: [
+			{ name: events.all.name, value: ALL_EVENTS, description: events.all.description },
+			...events.catalogue.map(({ name, value, description }) => ({ name, value, description })),
+		],
+	};
+	if (events.required) return { ...property, required: true };
+	return property;
+}
+
+/** More event names and `*` patterns, as free text. */
+export function customEventsParameter(
+	custom: NonNullable<EventSelectionDescription['custom']>,
+): INodeProperties {
+	return {
+		displayName: 'Custom Events',
+		name: 'customEvents',
+		type: 'string',
+		default: '',
+		placeholder: custom.placeholder,
+		description: custom.description,
+	};
+}
+
+/** The Options collection (named `settings`: `options` is the hidden raw-body flag). */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'settings',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [rememberIdsOption, ...options],
+	};
+}
+
+/** The node's subtitle in the editor: the selected events (and patterns). */
+export function subtitle(sender: SenderDefinition): string {
+	const { events } = sender;
+	const selected = `$parameter["${events.parameter}"]`;
+	const all = `"All ${events.parameter}"`;
+	if (events.custom === undefined) {
+		return `={{${selected}.includes("*") ? ${all} : ${selected}.join(", ")}}`;
+	}
+	return `={{(${selected}.includes("*") ? [${all}] : ${selected}).concat($parameter["customEvents"] ? [$parameter["customEvents"]] : []).join(", ")}}`;
+}
+
+/**
+ * The part of a trigger's description that receiving needs: no inputs, one output, the webhook
+ * and the parameters. The node file adds what n8n shows of the node (its name, icon, text and
+ * credentials).
+ */
+export function receivingDescription(
+	sender: SenderDefinition,
+): Pick<INodeTypeDescription, 'inputs' | 'outputs' | 'webhooks' | 'properties'> {
+	const { events } = sender;
+	const properties: INodeProperties[] = [
+		rawBodyParameter,
+		notice('setupNotice', sender.setupNotice.text, sender.setupNotice.showFor),
+		authenticationParameter(sender.authentication.choices),
+		...sender.authentication.notices.map((entry) => notice(entry.name, entry.text, entry.showFor)),
+		eventsParameter(events),
+	];
+	if (events.custom !== undefined) properties.push(customEventsParameter(events.custom));
+	properties.push(optionsCollection(sender.options));
+	return {
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [webhookEndpoint(sender.path)],
+		properties,
+	};
+}

@@ -38,7 +38,10 @@ export function isEventSelected(eventName: string, selection: readonly string[])
  * The events a trigger runs for: those chosen in its list plus its free-text patterns. "All"
  * (`*`) is itself a pattern matching every name.
  */
-export function selectionMatcher(selected: readonly string[], customEvents: readonly string[]): (eventName: string) => boolean {
+export function selectionMatcher(
+	selected: readonly string[],
+	customEvents: readonly string[],
+): (eventName: string) => boolean {
 	const selection = [...selected, ...customEvents];
 	return (eventName) => isEventSelected(eventName, selection);
 }

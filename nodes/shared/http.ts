@@ -40,12 +40,25 @@ export async function readDelivery(context: IWebhookFunctions): Promise<ReadResu
 		} catch (error) {
 			const { status, type } = error as { status?: number; type?: string };
 			if (status === 413 || type === 'entity.too.large') {
-				return { ok: false, statusCode: 413, reason: 'too-large', message: 'The request body is larger than this n8n accepts' };
+				return {
+					ok: false,
+					statusCode: 413,
+					reason: 'too-large',
+					message: 'The request body is larger than this n8n accepts',
+				};
 			}
-			return { ok: false, statusCode: 400, reason: 'unreadable-body', message: 'The request body could not be read (truncated or badly compressed)' };
+			return {
+				ok: false,
+				statusCode: 400,
+				reason: 'unreadable-body',
+				message: 'The request body could not be read (truncated or badly compressed)',
+			};
 		}
 	}
-	return { ok: true, delivery: { raw: request.rawBody ?? Buffer.alloc(0), headers: request.headers } };
+	return {
+		ok: true,
+		delivery: { raw: request.rawBody ?? Buffer.alloc(0), headers: request.headers },
+	};
 }
 
 /**

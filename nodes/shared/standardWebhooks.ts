@@ -1,6 +1,9 @@
+import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
+
+import { configurationError } from './auth';
 import { headerValue } from './http';
 import type { Delivery } from './http';
-import type { AuthResult } from './pipeline';
+import type { AuthResult, Authenticator } from './pipeline';
 import { bytesEqual, decodeBase64, hmacSha256 } from './signatures';
 
 /*
@@ -52,7 +55,8 @@ export function verifyStandardWebhook(
 	const id = headerValue(delivery.headers, 'webhook-id');
 	const timestamp = headerValue(delivery.headers, 'webhook-timestamp');
 	const signature = headerValue(delivery.headers, 'webhook-signature');
-	if (id === undefined || id === '') return unauthorized('missing-header', 'Missing webhook-id header');
+	if (id === undefined || id === '')
+		return unauthorized('missing-header', 'Missing webhook-id header');
 	if (timestamp === undefined || timestamp === '') {
 		return unauthorized('missing-header', 'Missing webhook-timestamp header');
 	}
@@ -60,7 +64,10 @@ export function verifyStandardWebhook(
 		return unauthorized('missing-header', 'Missing webhook-signature header');
 	}
 	if (!/^\d{1,15}$/.test(timestamp)) {
-		return unauthorized('invalid-timestamp', 'The webhook-timestamp header is not a Unix time in seconds');
+		return unauthorized(
+			'invalid-timestamp',
+			'The webhook-timestamp header is not a Unix time in seconds',
+		);
 	}
 	if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) {
 		return unauthorized(
@@ -79,5 +86,67 @@ export function verifyStandardWebhook(
 		for (const candidate of received) matched = bytesEqual(candidate, expected) || matched;
 		if (matched) return { ok: true };
 	}
-	return unauthorized('signature-mismatch', 'No v1 signature in webhook-signature matches the body');
+	return unauthorized(
+		'signature-mismatch',
+		'No v1 signature in webhook-signature matches the body',
+	);
+}
+
+type KeysResult = { ok: true; keys: Buffer[] } | { ok: false; message: string };
+
+/** The HMAC keys of the credential's current and (optional) previous secret. */
+export function credentialKeys(credentials: ICredentialDataDecryptedObject): KeysResult {
+	const current = String(credentials.signingSecret ?? '');
+	const previous = String(credentials.previousSigningSecret ?? '');
+	if (current.trim() === '') return { ok: false, message: 'The credential has no signing secret' };
+	const keys: Buffer[] = [];
+	const currentKey = signingKey(current);
+	if (currentKey === undefined) {
+		return {
+			ok: false,
+			message: 'The signing secret is not a Standard Webhooks secret (whsec_ followed by base64)',
+		};
+	}
+	keys.push(currentKey);
+	if (previous.trim() !== '') {
+		const previousKey = signingKey(previous);
+		if (previousKey === undefined) {
+			return {
+				ok: false,
+				message:
+					'The previous signing secret is not a Standard Webhooks secret (whsec_ followed by base64)',
+			};
+		}
+		keys.push(previousKey);
+	}
+	return { ok: true, keys };
+}
+
+/** Standard Webhooks verification with the credential's secrets and the node's tolerance. */
+export function standardWebhooksAuthenticator(
+	credentials: ICredentialDataDecryptedObject,
+	toleranceSeconds: number,
+	now: () => number = () => Math.floor(Date.now() / 1000),
+): Authenticator {
+	const keys = credentialKeys(credentials);
+	if (!keys.ok) {
+		const error = configurationError(keys.message);
+		return () => error;
+	}
+	return (delivery) => verifyStandardWebhook(delivery, keys.keys, toleranceSeconds, now());
+}
+
+/** The credential test: the secrets must be usable as Standard Webhooks keys. */
+export function testSigningCredential(
+	data: ICredentialDataDecryptedObject,
+): INodeCredentialTestResult {
+	const keys = credentialKeys(data);
+	if (!keys.ok) return { status: 'Error', message: keys.message };
+	return {
+		status: 'OK',
+		message:
+			keys.keys.length === 2
+				? 'Both secrets are valid; requests signed with either are accepted'
+				: 'The signing secret is valid',
+	};
 }

@@ -106,11 +106,15 @@ function compile(schema: z.ZodType): Check {
 				break;
 			}
 			case 'object': {
-				const open = def.catchall === undefined || ['unknown', 'any'].includes(definition(def.catchall).type);
-				const fields = Object.entries(def.shape ?? {}).map(([key, field]) => [key, compile(field)] as const);
+				const open =
+					def.catchall === undefined || ['unknown', 'any'].includes(definition(def.catchall).type);
+				const fields = Object.entries(def.shape ?? {}).map(
+					([key, field]) => [key, compile(field)] as const,
+				);
 				check = (value) => {
 					if (!open || !isPlainObject(value)) return false;
-					for (let i = 0; i < fields.length; i++) if (!fields[i][1](value[fields[i][0]])) return false;
+					for (let i = 0; i < fields.length; i++)
+						if (!fields[i][1](value[fields[i][0]])) return false;
 					return true;
 				};
 				break;

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
-import { fixture } from '../helpers/fixtures';
+import { sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { Outcome } from '../helpers/harness';
 import { gzip, startServer } from '../helpers/server';
@@ -35,7 +35,7 @@ describe('Qondor Trigger over real HTTP', () => {
 	}
 
 	it('a booking sent with gzip content-encoding arrives whole, one item per person', async () => {
-		const booking = fixture('qondor', 'BookingConfirmedV1');
+		const booking = sample('qondor', 'BookingConfirmedV1');
 		const { status, outcome } = await post(gzip(JSON.stringify(booking)), {
 			'content-type': 'application/json',
 			'content-encoding': 'gzip',
@@ -49,14 +49,14 @@ describe('Qondor Trigger over real HTTP', () => {
 	});
 
 	it('bytes outside ASCII survive the socket unchanged', async () => {
-		const offer = { ...fixture('qondor', 'OfferSentV1'), webhookId: 'c3a1e2f0-0000-4000-8000-000000000001', customerName: 'Bjørnstjerne Ærø — 東京' };
+		const offer = { ...sample('qondor', 'OfferSentV1'), webhookId: 'c3a1e2f0-0000-4000-8000-000000000001', customerName: 'Bjørnstjerne Ærø — 東京' };
 		const { status, outcome } = await post(JSON.stringify(offer), { 'content-type': 'application/json; charset=utf-8', [HEADER]: SECRET });
 		expect(status).toBe(200);
 		expect(outcome.items).toEqual([offer]);
 	});
 
 	it('a wrong header over HTTP gets 401 with a JSON reason and no execution', async () => {
-		const { status, body, outcome } = await post(JSON.stringify(fixture('qondor', 'OfferSentV1')), {
+		const { status, body, outcome } = await post(JSON.stringify(sample('qondor', 'OfferSentV1')), {
 			'content-type': 'application/json',
 			[HEADER.toLowerCase()]: 'not-the-value',
 		});
@@ -66,14 +66,14 @@ describe('Qondor Trigger over real HTTP', () => {
 	});
 
 	it('a truncated body gets 400 saying it is not JSON', async () => {
-		const text = JSON.stringify(fixture('qondor', 'ProjectCreatedV1')).slice(0, 40);
+		const text = JSON.stringify(sample('qondor', 'ProjectCreatedV1')).slice(0, 40);
 		const { status, body } = await post(text, { 'content-type': 'application/json', [HEADER]: SECRET });
 		expect(status).toBe(400);
 		expect(String(body.message)).toContain('The request body is not valid JSON');
 	});
 
 	it('a duplicate over HTTP gets 200 "duplicate"', async () => {
-		const offer = JSON.stringify(fixture('qondor', 'OfferAnsweredV1'));
+		const offer = JSON.stringify(sample('qondor', 'OfferAnsweredV1'));
 		const first = await post(offer, { 'content-type': 'application/json', [HEADER]: SECRET });
 		const second = await post(offer, { 'content-type': 'application/json', [HEADER]: SECRET });
 		expect(first.outcome.items).toHaveLength(1);

@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
-import { fixture } from '../helpers/fixtures';
+import { sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { Outcome } from '../helpers/harness';
 import { startServer } from '../helpers/server';
-import { superOfficeSignature } from '../../scripts/lib/senders';
+import { bodySignature } from '../../scripts/lib/senders';
 
 const SECRET = 'superoffice-example-value-http';
 
@@ -38,7 +38,7 @@ describe('SuperOffice Trigger over real HTTP, signed with node:crypto as SuperOf
 		'Content-Type': 'application/json; charset=utf-8',
 		'X-Superoffice-Event': 'quote.approved',
 		'X-Superoffice-Eventid': '1fc5752a-6de8-412d-847a-12d5529a0ec6',
-		'X-Superoffice-Signature': superOfficeSignature(text, SECRET),
+		'X-Superoffice-Signature': bodySignature(text, SECRET),
 	});
 
 	it('the test event SuperOffice sends on save is answered 200 without an execution', async () => {
@@ -49,22 +49,22 @@ describe('SuperOffice Trigger over real HTTP, signed with node:crypto as SuperOf
 	});
 
 	it('quote.approved, pretty-printed as in the documentation, verifies over the exact bytes and runs', async () => {
-		const text = JSON.stringify(fixture('superoffice', 'quote.approved'), null, 2).replace(/\n/g, '\r\n');
+		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(/\n/g, '\r\n');
 		const { status, outcome } = await post(text, sign(text));
 		expect(status).toBe(200);
 		expect(outcome.items?.[0]).toMatchObject({ Event: 'quote.approved', PrimaryKey: 527331 });
 	});
 
 	it('the retry of the same event is acknowledged as a duplicate', async () => {
-		const text = JSON.stringify(fixture('superoffice', 'quote.approved'), null, 2).replace(/\n/g, '\r\n');
+		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(/\n/g, '\r\n');
 		const { status, body } = await post(text, { ...sign(text), 'X-Superoffice-Retry': '1' });
 		expect(status).toBe(200);
 		expect(body.reason).toBe('duplicate');
 	});
 
 	it('a forged signature gets 401', async () => {
-		const text = JSON.stringify({ ...fixture('superoffice', 'quote.sent'), EventId: 'forged-1' });
-		const { status } = await post(text, { ...sign(text), 'X-Superoffice-Signature': superOfficeSignature(text, 'guess') });
+		const text = JSON.stringify({ ...sample('superoffice', 'quote.sent'), EventId: 'forged-1' });
+		const { status } = await post(text, { ...sign(text), 'X-Superoffice-Signature': bodySignature(text, 'guess') });
 		expect(status).toBe(401);
 	});
 });

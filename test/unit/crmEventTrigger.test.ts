@@ -2,10 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { CrmEventTrigger } from '../../nodes/CrmEvent/CrmEventTrigger.node';
 import { crmEvents } from '../../nodes/CrmEvent/events';
-import { fixture, loadFixtures } from '../helpers/fixtures';
+import { loadSamples, sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
-import { crmRequest as signCrmEvent } from '../../scripts/lib/senders';
+import { signedRequest } from '../../scripts/lib/senders';
 
 import VECTOR from '../fixtures/standard-webhooks-vector.json';
 
@@ -26,7 +26,7 @@ async function deliver(request: { headers: Record<string, string | undefined>; r
 	return await runWebhook(node, request, nodeSetup);
 }
 
-const seeds = loadFixtures('crm');
+const seeds = loadSamples('crm');
 
 describe('CRM Event Trigger: documented events', () => {
 	it('lists all 26 documented events', () => {
@@ -44,7 +44,7 @@ describe('CRM Event Trigger: documented events', () => {
 	});
 
 	it.each(Object.entries(seeds))('a signed %s starts one execution with the envelope and its webhook id', async (event, body) => {
-		const request = signCrmEvent(body, SECRET, { id: `msg_${event}` });
+		const request = signedRequest('crm', body, SECRET, { id: `msg_${event}` });
 		const outcome = await deliver(request);
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.body).toEqual({ status: 'accepted', reason: 'started', message: `${event} started the workflow` });
@@ -60,28 +60,28 @@ describe('CRM Event Trigger: documented events', () => {
 		['quotation.statusChanged', 'quotation.created'],
 		['contact.stageChanged', 'contact.created'],
 	])('%s carries the same payload as %s and validates against it', async (event, example) => {
-		const body = { ...fixture('crm', example), event };
-		const outcome = await deliver(signCrmEvent(body, SECRET));
+		const body = { ...sample('crm', example), event };
+		const outcome = await deliver(signedRequest('crm', body, SECRET));
 		expect(outcome.items?.[0]).not.toHaveProperty('_validation');
 		expect(outcome.items?.[0].event).toBe(event);
 	});
 
 	it('payment.received (undocumented payload) validates as any object', async () => {
 		const body = { event: 'payment.received', timestamp: '2025-01-15T10:30:00.000Z', payload: { id: 'pay_1', amount: 100, invoiceId: 'inv_ghi012' } };
-		const outcome = await deliver(signCrmEvent(body, SECRET, { id: 'msg_pay' }));
+		const outcome = await deliver(signedRequest('crm', body, SECRET, { id: 'msg_pay' }));
 		expect(outcome.items).toEqual([{ ...body, webhookId: 'msg_pay' }]);
 	});
 
 	it('the inner object sent as "data" reaches the workflow as "payload"', async () => {
-		const { payload, ...envelope } = fixture('crm', 'deal.created');
-		const outcome = await deliver(signCrmEvent({ ...envelope, data: payload }, SECRET, { id: 'msg_alias' }));
+		const { payload, ...envelope } = sample('crm', 'deal.created');
+		const outcome = await deliver(signedRequest('crm', { ...envelope, data: payload }, SECRET, { id: 'msg_alias' }));
 		expect(outcome.items).toEqual([{ ...envelope, payload, webhookId: 'msg_alias' }]);
 	});
 
 	it('a deal whose nested client lacks a field still runs, with the issue shown', async () => {
-		const body = fixture('crm', 'deal.created');
+		const body = sample('crm', 'deal.created');
 		delete body.payload.client.name;
-		const outcome = await deliver(signCrmEvent(body, SECRET));
+		const outcome = await deliver(signedRequest('crm', body, SECRET));
 		expect(outcome.items?.[0]._validation).toEqual({
 			valid: false,
 			issues: [{ path: 'payload.client.name', message: '"payload.client.name" is missing (expected string)' }],
@@ -90,9 +90,9 @@ describe('CRM Event Trigger: documented events', () => {
 	});
 
 	it('with Reject Invalid Payloads on, a mismatch gets 422', async () => {
-		const body = { ...fixture('crm', 'invoice.created') };
+		const body = { ...sample('crm', 'invoice.created') };
 		body.payload.total = '25000';
-		const outcome = await deliver(signCrmEvent(body, SECRET), setup({ settings: { rejectInvalid: true } }));
+		const outcome = await deliver(signedRequest('crm', body, SECRET), setup({ settings: { rejectInvalid: true } }));
 		expect(outcome.statusCode).toBe(422);
 		expect(outcome.items).toBeUndefined();
 		expect(outcome.body?.message).toBe(
@@ -151,7 +151,7 @@ describe('CRM Event Trigger: verification', () => {
 		const nowSeconds = 1_900_000_000;
 		const now = jest.spyOn(Date, 'now').mockReturnValue(nowSeconds * 1000);
 		try {
-			const outcome = await deliver(signCrmEvent(body, SECRET, { timestamp: nowSeconds + offset }));
+			const outcome = await deliver(signedRequest('crm', body, SECRET, { timestamp: nowSeconds + offset }));
 			expect(outcome.statusCode).toBe(status);
 		} finally {
 			now.mockRestore();
@@ -159,20 +159,20 @@ describe('CRM Event Trigger: verification', () => {
 	});
 
 	it('the tolerance option narrows the window', async () => {
-		const request = signCrmEvent(body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 120 });
+		const request = signedRequest('crm', body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 120 });
 		expect((await deliver(request, setup({ settings: { toleranceSeconds: 60 } }))).statusCode).toBe(401);
 		expect((await deliver(request, setup({ settings: { toleranceSeconds: 600 } }))).statusCode).toBe(200);
 	});
 
 	it('a tolerance of 0 does not switch the check off: the default window applies', async () => {
-		const stale = signCrmEvent(body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+		const stale = signedRequest('crm', body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
 		expect((await deliver(stale, setup({ settings: { toleranceSeconds: 0 } }))).statusCode).toBe(401);
-		const fresh = signCrmEvent(body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 200 });
+		const fresh = signedRequest('crm', body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 200 });
 		expect((await deliver(fresh, setup({ settings: { toleranceSeconds: 0 } }))).statusCode).toBe(200);
 	});
 
 	it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])('a request without %s gets 401 naming it', async (header) => {
-		const request = signCrmEvent(body, SECRET);
+		const request = signedRequest('crm', body, SECRET);
 		delete request.headers[header];
 		const outcome = await deliver(request);
 		expect(outcome.statusCode).toBe(401);
@@ -181,7 +181,7 @@ describe('CRM Event Trigger: verification', () => {
 	});
 
 	it('a body altered by one byte gets 401', async () => {
-		const request = signCrmEvent(body, SECRET);
+		const request = signedRequest('crm', body, SECRET);
 		request.raw[request.raw.length - 2] ^= 1;
 		const outcome = await deliver(request);
 		expect(outcome.statusCode).toBe(401);
@@ -189,23 +189,23 @@ describe('CRM Event Trigger: verification', () => {
 	});
 
 	it('a request signed with another secret gets 401 and never shows a secret', async () => {
-		const outcome = await deliver(signCrmEvent(body, whsec('someone-elses-secret-key!')));
+		const outcome = await deliver(signedRequest('crm', body, whsec('someone-elses-secret-key!')));
 		expect(outcome.statusCode).toBe(401);
 		expect(JSON.stringify(outcome)).not.toContain(SECRET.slice(6));
 	});
 
 	it('multi-signature headers: a valid second entry passes, v1a alone and garbage fail', async () => {
-		const signed = signCrmEvent(body, SECRET);
+		const signed = signedRequest('crm', body, SECRET);
 		const valid = signed.headers['webhook-signature'];
-		const other = signCrmEvent(body, OLD_SECRET, { id: signed.headers['webhook-id'], timestamp: Number(signed.headers['webhook-timestamp']) });
+		const other = signedRequest('crm', body, OLD_SECRET, { id: signed.headers['webhook-id'], timestamp: Number(signed.headers['webhook-timestamp']) });
 		signed.headers['webhook-signature'] = `${other.headers['webhook-signature']} ${valid}`;
 		expect((await deliver(signed)).statusCode).toBe(200);
 
-		const v1a = signCrmEvent(body, SECRET);
+		const v1a = signedRequest('crm', body, SECRET);
 		v1a.headers['webhook-signature'] = v1a.headers['webhook-signature'].replace('v1,', 'v1a,');
 		expect((await deliver(v1a)).body?.reason).toBe('no-v1-signature');
 
-		const garbage = signCrmEvent(body, SECRET);
+		const garbage = signedRequest('crm', body, SECRET);
 		garbage.headers['webhook-signature'] = 'v1,AAAA v1,%%% nonsense';
 		expect((await deliver(garbage)).statusCode).toBe(401);
 	});
@@ -214,13 +214,13 @@ describe('CRM Event Trigger: verification', () => {
 		const rotating = setup({}, {
 			credentials: { crmEventWebhookApi: { signingSecret: SECRET, previousSigningSecret: OLD_SECRET } },
 		});
-		expect((await deliver(signCrmEvent(body, SECRET), rotating)).statusCode).toBe(200);
-		expect((await deliver(signCrmEvent(body, OLD_SECRET), rotating)).statusCode).toBe(200);
-		expect((await deliver(signCrmEvent(body, OLD_SECRET))).statusCode).toBe(401);
+		expect((await deliver(signedRequest('crm', body, SECRET), rotating)).statusCode).toBe(200);
+		expect((await deliver(signedRequest('crm', body, OLD_SECRET), rotating)).statusCode).toBe(200);
+		expect((await deliver(signedRequest('crm', body, OLD_SECRET))).statusCode).toBe(401);
 	});
 
 	it('a malformed secret in the credential is a clear configuration error, not a crash', async () => {
-		const outcome = await deliver(signCrmEvent(body, SECRET), {
+		const outcome = await deliver(signedRequest('crm', body, SECRET), {
 			...setup(),
 			credentials: { crmEventWebhookApi: { signingSecret: 'whsec_not base64!' } },
 		});
@@ -246,7 +246,7 @@ describe('CRM Event Trigger: verification', () => {
 });
 
 describe('CRM Event Trigger: selection and duplicates', () => {
-	const stage = { ...fixture('crm', 'deal.created'), event: 'deal.stageChanged' };
+	const stage = { ...sample('crm', 'deal.created'), event: 'deal.stageChanged' };
 
 	it.each([
 		[['deal.stageChanged'], '', true],
@@ -256,7 +256,7 @@ describe('CRM Event Trigger: selection and duplicates', () => {
 		[[], '*.deleted', false],
 		[['lead.created'], 'invoice.*, deal.*', true],
 	])('events %j with custom "%s" selects deal.stageChanged: %s', async (events, customEvents, selected) => {
-		const outcome = await deliver(signCrmEvent(stage, SECRET), setup({ events, customEvents }));
+		const outcome = await deliver(signedRequest('crm', stage, SECRET), setup({ events, customEvents }));
 		expect(outcome.statusCode).toBe(200);
 		if (selected) expect(outcome.items).toHaveLength(1);
 		else expect(outcome.body).toEqual({ status: 'ignored', reason: 'not-selected', message: 'deal.stageChanged is not selected on this trigger' });
@@ -264,28 +264,28 @@ describe('CRM Event Trigger: selection and duplicates', () => {
 
 	it('an unknown event matched by a custom pattern runs and is marked unknown', async () => {
 		const body = { event: 'webinar.booked', timestamp: '2025-01-15T10:30:00.000Z', payload: { id: 'wb_1' } };
-		const outcome = await deliver(signCrmEvent(body, SECRET, { id: 'msg_web' }), setup({ events: [], customEvents: 'webinar.*' }));
+		const outcome = await deliver(signedRequest('crm', body, SECRET, { id: 'msg_web' }), setup({ events: [], customEvents: 'webinar.*' }));
 		expect(outcome.items).toEqual([{ ...body, webhookId: 'msg_web', _validation: { valid: true, unknownEvent: true, issues: [] } }]);
 	});
 
 	it('an unknown event is acknowledged without execution when Unknown Events is Acknowledge Only', async () => {
 		const body = { event: 'webinar.booked', timestamp: '2025-01-15T10:30:00.000Z', payload: {} };
-		const outcome = await deliver(signCrmEvent(body, SECRET), setup({ settings: { unknownEvents: 'acknowledge' } }));
+		const outcome = await deliver(signedRequest('crm', body, SECRET), setup({ settings: { unknownEvents: 'acknowledge' } }));
 		expect(outcome.body?.reason).toBe('unknown-event');
 		expect(outcome.items).toBeUndefined();
 	});
 
 	it('the same webhook-id twice runs once, also after a restart', async () => {
 		const staticData: IDataObject = {};
-		const request = signCrmEvent(seeds['invoice.created'], SECRET, { id: 'msg_dup' });
+		const request = signedRequest('crm', seeds['invoice.created'], SECRET, { id: 'msg_dup' });
 		expect((await deliver(request, setup({}, { staticData }))).items).toHaveLength(1);
 		const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-		const again = await deliver(signCrmEvent(seeds['invoice.created'], SECRET, { id: 'msg_dup' }), setup({}, { staticData: restarted }));
+		const again = await deliver(signedRequest('crm', seeds['invoice.created'], SECRET, { id: 'msg_dup' }), setup({}, { staticData: restarted }));
 		expect(again.body).toEqual({ status: 'ignored', reason: 'duplicate', message: 'Event msg_dup was already received' });
 	});
 
 	it('an event without an "event" field gets 400 naming it', async () => {
-		const outcome = await deliver(signCrmEvent({ timestamp: 'x', payload: {} }, SECRET));
+		const outcome = await deliver(signedRequest('crm', { timestamp: 'x', payload: {} }, SECRET));
 		expect(outcome.statusCode).toBe(400);
 		expect(outcome.body?.message).toBe('The body has no "event" field naming the event');
 	});

@@ -1,13 +1,12 @@
-import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
 import { DEDUP_WINDOW, EVICTION_BATCH, fingerprint, recentEvents, rememberEvent, wasSeen } from '../../nodes/shared/dedup';
-import { fixture } from '../helpers/fixtures';
+import { sample } from '../../scripts/lib/registry';
 import { runWebhook, toBytes } from '../helpers/harness';
 
 const node = new QondorTrigger();
-const offer = (webhookId: string) => ({ ...fixture('qondor', 'OfferSentV1'), webhookId });
+const offer = (webhookId: string) => ({ ...sample('qondor', 'OfferSentV1'), webhookId });
 
 /** One request to a Qondor trigger without authentication, in the given workflow, with the static data n8n loaded. */
 async function send(workflowId: string, staticData: IDataObject, webhookId: string) {
@@ -48,21 +47,6 @@ describe('de-duplication window', () => {
 			rememberEvent(staticData, 'scope-long', recentEvents(staticData, 'scope-long'), fingerprint(`long-${i}`));
 		}
 		expect(JSON.stringify(staticData).length).toBeLessThan((DEDUP_WINDOW + EVICTION_BATCH) * 8 + 100);
-	});
-
-	it('reads a window saved by 0.1.0 (12-character fingerprints) and saves it in today’s form', () => {
-		const legacyFingerprint = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 12);
-		const ids = Array.from({ length: 50 }, (_, i) => `old-${i}`);
-		const staticData: IDataObject = { seenEventIds: ids.map(legacyFingerprint).join(''), seenEventCount: ids.length };
-		const window = recentEvents(staticData, 'scope-legacy');
-		for (const id of ids) expect(wasSeen(window, fingerprint(id))).toBe(true);
-		expect(wasSeen(window, fingerprint('new'))).toBe(false);
-		rememberEvent(staticData, 'scope-legacy', window, fingerprint('new'));
-		expect(staticData.seenEventCount).toBe(ids.length + 1);
-		expect(String(staticData.seenEventIds)).toBe([...ids, 'new'].map(fingerprint).join(''));
-		// a restart in between: only the saved window is left
-		const reloaded = recentEvents(copy(staticData), 'scope-legacy-restarted');
-		for (const id of [...ids, 'new']) expect(wasSeen(reloaded, fingerprint(id))).toBe(true);
 	});
 
 	it('fingerprints have a fixed length whatever the id', () => {

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
 import { DEDUP_WINDOW, EVICTION_BATCH } from '../../nodes/shared/dedup';
-import { fixture, loadFixtures } from '../helpers/fixtures';
+import { loadSamples, sample } from '../../scripts/lib/registry';
 import { runWebhook, toBytes } from '../helpers/harness';
 import type { Headers, NodeSetup } from '../helpers/harness';
 
@@ -35,8 +35,8 @@ function without(body: IDataObject, ...fields: string[]): IDataObject {
 	return copy;
 }
 
-const current = loadFixtures('qondor');
-const older = loadFixtures('qondor-older');
+const current = loadSamples('qondor');
+const older = loadSamples('qondor', { revision: 'older' });
 
 describe('Qondor Trigger: every documented payload', () => {
 	const nonBooking = [
@@ -167,7 +167,7 @@ describe('Qondor Trigger: bodies that are not a Qondor event', () => {
 	});
 
 	it('a JSON object without a topic gets 400 naming the missing field', async () => {
-		const body = without(fixture('qondor', 'OfferSentV1'), 'topic');
+		const body = without(sample('qondor', 'OfferSentV1'), 'topic');
 		const outcome = await send(body);
 		expect(outcome.statusCode).toBe(400);
 		expect(outcome.body).toEqual({
@@ -196,7 +196,7 @@ describe('Qondor Trigger: topic selection', () => {
 	});
 
 	it('an unknown topic runs by default, marked as unknown, and is logged', async () => {
-		const body = { ...fixture('qondor', 'OfferSentV1'), topic: 'InvoiceCreatedV1' };
+		const body = { ...sample('qondor', 'OfferSentV1'), topic: 'InvoiceCreatedV1' };
 		const outcome = await send(body);
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.items).toEqual([{ ...body, _validation: { valid: true, unknownEvent: true, issues: [] } }]);
@@ -207,21 +207,21 @@ describe('Qondor Trigger: topic selection', () => {
 	});
 
 	it('a new version of a selected topic runs (OfferSentV2 when OfferSentV1 is selected)', async () => {
-		const body = { ...fixture('qondor', 'OfferSentV1'), topic: 'OfferSentV2' };
+		const body = { ...sample('qondor', 'OfferSentV1'), topic: 'OfferSentV2' };
 		const outcome = await send(body, setup({ topics: ['OfferSentV1'] }));
 		expect(outcome.items).toHaveLength(1);
 		expect(outcome.items?.[0]._validation).toEqual({ valid: true, unknownEvent: true, issues: [] });
 	});
 
 	it('an unknown topic unrelated to the selection is not selected', async () => {
-		const body = { ...fixture('qondor', 'OfferSentV1'), topic: 'InvoiceCreatedV1' };
+		const body = { ...sample('qondor', 'OfferSentV1'), topic: 'InvoiceCreatedV1' };
 		const outcome = await send(body, setup({ topics: ['OfferSentV1'] }));
 		expect(outcome.items).toBeUndefined();
 		expect(outcome.body?.reason).toBe('not-selected');
 	});
 
 	it('with Unknown Topics set to Acknowledge Only an unknown topic gets 200 and no execution', async () => {
-		const body = { ...fixture('qondor', 'OfferSentV1'), topic: 'OfferSentV2' };
+		const body = { ...sample('qondor', 'OfferSentV1'), topic: 'OfferSentV2' };
 		const outcome = await send(body, setup({ settings: { unknownTopics: 'acknowledge' } }));
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.items).toBeUndefined();
@@ -287,7 +287,7 @@ describe('Qondor Trigger: duplicates', () => {
 
 describe('Qondor Trigger: bodies that differ from the documentation', () => {
 	it('a missing documented field still runs the workflow, shows the issue in the item, and logs a warning', async () => {
-		const body = without(fixture('qondor', 'OfferSentV1'), 'offerId');
+		const body = without(sample('qondor', 'OfferSentV1'), 'offerId');
 		const outcome = await send(body);
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.items).toEqual([
@@ -303,7 +303,7 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 	});
 
 	it('a wrongly typed field still runs the workflow with the data as sent', async () => {
-		const body = { ...fixture('qondor', 'ProjectStatusChangedV1'), newStatus: 'Confirmed' };
+		const body = { ...sample('qondor', 'ProjectStatusChangedV1'), newStatus: 'Confirmed' };
 		const outcome = await send(body);
 		expect(outcome.items).toEqual([
 			{
@@ -317,13 +317,13 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 	});
 
 	it('an extra field is not a mismatch and is kept', async () => {
-		const body = { ...fixture('qondor', 'OfferSentV1'), offerTotal: 1200, salesRep: { name: 'Kari' } };
+		const body = { ...sample('qondor', 'OfferSentV1'), offerTotal: 1200, salesRep: { name: 'Kari' } };
 		const outcome = await send(body);
 		expect(outcome.items).toEqual([body]);
 	});
 
 	it('a nested mismatch names the full path', async () => {
-		const body = fixture('qondor', 'BookingConfirmedV1');
+		const body = sample('qondor', 'BookingConfirmedV1');
 		body.participants[0].isBooker = 'no';
 		const outcome = await send(body);
 		expect(outcome.items?.[0]._validation).toEqual({
@@ -333,7 +333,7 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 	});
 
 	it('with Reject Invalid Payloads on, a mismatch gets 422 and starts no execution', async () => {
-		const body = without(fixture('qondor', 'OfferSentV1'), 'offerId');
+		const body = without(sample('qondor', 'OfferSentV1'), 'offerId');
 		const staticData: IDataObject = {};
 		const outcome = await send(body, setup({ settings: { rejectInvalid: true } }, { staticData }));
 		expect(outcome.statusCode).toBe(422);
@@ -344,7 +344,7 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 			message: 'OfferSentV1 does not match the documented schema: "offerId" is missing (expected number)',
 		});
 		// a refused event is not remembered: a corrected resend runs
-		const fixed = await send(fixture('qondor', 'OfferSentV1'), setup({ settings: { rejectInvalid: true } }, { staticData }));
+		const fixed = await send(sample('qondor', 'OfferSentV1'), setup({ settings: { rejectInvalid: true } }, { staticData }));
 		expect(fixed.items).toHaveLength(1);
 	});
 
@@ -356,7 +356,7 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 
 describe('Qondor Trigger: one item per participant', () => {
 	function bookingWithThreePeople() {
-		const body = fixture('qondor', 'BookingConfirmedV1');
+		const body = sample('qondor', 'BookingConfirmedV1');
 		const field = (id: number, internalName: string, answers: string[]) => ({
 			customFieldId: id,
 			heading: `Heading ${id}`,
@@ -402,7 +402,7 @@ describe('Qondor Trigger: one item per participant', () => {
 	});
 
 	it('a booking without people still reaches the workflow as one item', async () => {
-		const body = without(fixture('qondor', 'BookingConfirmedV1'), 'booker', 'participants');
+		const body = without(sample('qondor', 'BookingConfirmedV1'), 'booker', 'participants');
 		const outcome = await send(body, setup({ settings: { bookingOutput: 'participant' } }));
 		expect(outcome.items).toHaveLength(1);
 		expect(outcome.items?.[0].bookingReference).toBe(12345);

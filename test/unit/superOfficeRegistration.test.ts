@@ -4,9 +4,9 @@ import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/Su
 import { superOfficeEvents } from '../../nodes/SuperOffice/events';
 import { describeFailure, ensureRegistered, register } from '../../nodes/SuperOffice/registration';
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
-import { superOfficeRequest } from '../../scripts/lib/senders';
+import { signedRequest } from '../../scripts/lib/senders';
 import { startFakeSuperOffice } from '../fakes/superOffice';
-import { fixture } from '../helpers/fixtures';
+import { sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { Outcome } from '../helpers/harness';
 import { startServer } from '../helpers/server';
@@ -119,7 +119,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		const ran = outcomes[outcomes.length - 1];
 		expect(ran.items?.[0]).toMatchObject({ Event: 'quote.approved', PrimaryKey: 527331 });
 		// a request signed with anything else is refused
-		const forged = superOfficeRequest({ ...fixture('superoffice', 'quote.approved'), EventId: 'forged' }, 'not-the-generated-secret');
+		const forged = signedRequest('superoffice', { ...sample('superoffice', 'quote.approved'), EventId: 'forged' }, 'not-the-generated-secret');
 		const response = await fetch(setup.webhookUrl, { method: 'POST', headers: forged.headers, body: forged.raw });
 		expect(response.status).toBe(401);
 	});
@@ -127,7 +127,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	it('before the secret is stored, only the test event is acknowledged', async () => {
 		const test = await fetch(setup.webhookUrl, { method: 'POST', headers: { 'x-hook-test': 'true' }, body: '{}' });
 		expect(test.status).toBe(200);
-		const event = await fetch(setup.webhookUrl, { method: 'POST', headers: {}, body: JSON.stringify(fixture('superoffice', 'quote.sent')) });
+		const event = await fetch(setup.webhookUrl, { method: 'POST', headers: {}, body: JSON.stringify(sample('superoffice', 'quote.sent')) });
 		expect(event.status).toBe(401);
 		expect(((await event.json()) as IDataObject).reason).toBe('not-registered');
 	});

@@ -2,14 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { superOfficeEvents } from '../../nodes/SuperOffice/events';
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
-import { fixture, loadFixtures } from '../helpers/fixtures';
+import { loadSamples, sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
-import { superOfficeSignature } from '../../scripts/lib/senders';
+import { bodySignature } from '../../scripts/lib/senders';
 
 const SECRET = 'superoffice-example-value-7788';
 const node = new SuperOfficeTrigger();
-const quotes = loadFixtures('superoffice');
+const quotes = loadSamples('superoffice');
 
 function setup(parameters: IDataObject = {}, extra: Partial<NodeSetup> = {}): NodeSetup {
 	return {
@@ -32,7 +32,7 @@ function signed(body: IDataObject | string, extraHeaders: Record<string, string>
 			'User-Agent': 'NetServer-Webhook/8.8.6684.1719',
 			'X-Superoffice-Event': event,
 			'X-Superoffice-Eventid': eventId,
-			'X-Superoffice-Signature': superOfficeSignature(raw, secret),
+			'X-Superoffice-Signature': bodySignature(raw, secret),
 			...extraHeaders,
 		},
 	};
@@ -333,6 +333,6 @@ describe('SuperOffice webhook secret credential test', () => {
 describe('SuperOffice fixtures', () => {
 	it('are the four documented quote events', () => {
 		expect(Object.keys(quotes).sort()).toEqual(['quote.approved', 'quote.ordered', 'quote.rejected', 'quote.sent']);
-		expect(fixture('superoffice', 'quote.approved').WebhookName).toBe('Name you provided');
+		expect(sample('superoffice', 'quote.approved').WebhookName).toBe('Name you provided');
 	});
 });

@@ -4,7 +4,7 @@ import { crmEvents } from '../../nodes/CrmEvent/events';
 import { qondorTopics } from '../../nodes/Qondor/topics';
 import { superOfficeEventSchema } from '../../nodes/SuperOffice/events';
 import { certainlyValid, findIssues } from '../../nodes/shared/validation';
-import { loadFixtures } from '../helpers/fixtures';
+import { loadSamples } from '../../scripts/lib/registry';
 
 /*
  * certainlyValid is a shortcut past zod for bodies that match: it must never accept what zod
@@ -42,9 +42,9 @@ function mutate(value: unknown, random: () => number): unknown {
 }
 
 const cases: Array<[string, z.ZodType, unknown]> = [
-	...Object.entries(loadFixtures('qondor')).map(([topic, body]) => [topic, qondorTopics.find((t) => t.value === topic)!.schema, body] as [string, z.ZodType, unknown]),
-	...Object.entries(loadFixtures('crm')).map(([event, body]) => [event, crmEvents.find((e) => e.value === event)!.schema, body] as [string, z.ZodType, unknown]),
-	...Object.entries(loadFixtures('superoffice')).map(([event, body]) => [event, superOfficeEventSchema as z.ZodType, body] as [string, z.ZodType, unknown]),
+	...Object.entries(loadSamples('qondor')).map(([topic, body]) => [topic, qondorTopics.find((t) => t.value === topic)!.schema, body] as [string, z.ZodType, unknown]),
+	...Object.entries(loadSamples('crm')).map(([event, body]) => [event, crmEvents.find((e) => e.value === event)!.schema, body] as [string, z.ZodType, unknown]),
+	...Object.entries(loadSamples('superoffice')).map(([event, body]) => [event, superOfficeEventSchema as z.ZodType, body] as [string, z.ZodType, unknown]),
 ];
 
 describe('the validation shortcut', () => {

@@ -1,0 +1,61 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import { headerAuthenticator, testHeaderCredential } from './auth';
+import { bodySignatureAuthenticator, testBodySecret } from './bodySignature';
+import type { Authenticator } from './pipeline';
+import type { AuthScheme } from './sender';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	standardWebhooksAuthenticator,
+	testSigningCredential,
+} from './standardWebhooks';
+
+/*
+ * The ways a sender proves a request is its own, each built from a credential's secrets. A
+ * sender names its scheme in its definition; a new scheme is a new case here.
+ */
+
+/** The Standard Webhooks tolerance option: it can be changed, never switched off. */
+function toleranceSeconds(options: IDataObject): number {
+	const tolerance = Number(options.toleranceSeconds);
+	return tolerance >= 1 ? tolerance : DEFAULT_TOLERANCE_SECONDS;
+}
+
+export function schemeAuthenticator(
+	scheme: AuthScheme,
+	credentials: ICredentialDataDecryptedObject,
+	options: IDataObject,
+): Authenticator {
+	switch (scheme.type) {
+		case 'header':
+			return headerAuthenticator(credentials);
+		case 'standardWebhooks':
+			return standardWebhooksAuthenticator(credentials, toleranceSeconds(options));
+		case 'bodyHmac':
+			return bodySignatureAuthenticator(
+				scheme.header,
+				String(credentials[scheme.secretField] ?? ''),
+				scheme.secretLabel,
+			);
+	}
+}
+
+/** The local check of a credential holding the scheme's secrets (there is no remote API to ask). */
+export function schemeCredentialTest(
+	scheme: AuthScheme,
+	sender: string,
+): (data: ICredentialDataDecryptedObject) => INodeCredentialTestResult {
+	switch (scheme.type) {
+		case 'header':
+			return testHeaderCredential;
+		case 'standardWebhooks':
+			return testSigningCredential;
+		case 'bodyHmac':
+			return (data) =>
+				testBodySecret(data, scheme.secretField, scheme.secretLabel, scheme.header, sender);
+	}
+}

@@ -1,0 +1,138 @@
+import type { IDataObject, IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { z } from 'zod/v4';
+
+import type { RequestHeaders } from './http';
+import type { AcceptedEvent, Authenticator } from './pipeline';
+
+/*
+ * A sender described as data. What one sender (Qondor, a Standard Webhooks CRM, SuperOffice) does
+ * differently from the others is in one `SenderDefinition` in its folder: how it authenticates,
+ * where it puts the event name and id, its events and their schemas, its options, how an event
+ * becomes items. The node class n8n loads is built from it (`nodes/shared/trigger.ts`); the node
+ * file adds only what n8n shows of the node (name, icon, description, credentials). Schema
+ * generation and all tooling read the list in `nodes/senders.ts`.
+ */
+
+/** Where a delivery carries a value: a top-level body field, else a header (either may be left out). */
+export interface WireLocation {
+	field?: string;
+	header?: string;
+}
+
+/**
+ * How a request proves it comes from the sender. The secrets come from the credential of the
+ * authentication choice, under the field names given here.
+ * - `header`: a header whose name and value the user chose (credential fields `headerName`, `headerSecret`);
+ * - `standardWebhooks`: the Standard Webhooks signature (credential fields `signingSecret`,
+ *   `previousSigningSecret`; the tolerance comes from the `toleranceSeconds` option);
+ * - `bodyHmac`: base64 HMAC-SHA256 of the raw body in `header`, keyed with the UTF-8 bytes of the
+ *   credential field `secretField` (`secretLabel` is how the credential shows that field).
+ */
+export type AuthScheme =
+	| { type: 'header' }
+	| { type: 'standardWebhooks' }
+	| { type: 'bodyHmac'; header: string; secretField: string; secretLabel: string };
+
+/** One entry of the trigger's Authentication parameter. */
+export interface AuthenticationChoice {
+	name: string;
+	value: string;
+	description: string;
+	/** The credential type this choice asks for; none means requests are not verified. */
+	credential?: string;
+	/** How requests are verified, with the secrets of `credential`. */
+	scheme?: AuthScheme;
+	/**
+	 * Builds the authenticator itself, for choices whose secret is not a credential field (the
+	 * secret SuperOffice registration generated). Takes precedence over `scheme`.
+	 */
+	authenticator?: (context: IWebhookFunctions) => Promise<Authenticator>;
+}
+
+/** One event in the editor's list of events. */
+export interface EventChoice {
+	name: string;
+	value: string;
+	description: string;
+}
+
+/** The parameter choosing which events start the workflow. */
+export interface EventSelectionDescription {
+	/** Parameter name (`events`, or `topics` for Qondor). */
+	parameter: string;
+	displayName: string;
+	description: string;
+	required?: boolean;
+	/** The "all events" entry, first in the list. */
+	all: { name: string; description: string };
+	catalogue: readonly EventChoice[];
+	/** A free-text parameter (`customEvents`) for more names and `*` patterns. */
+	custom?: { placeholder: string; description: string };
+	/** The option that says what to do with unknown events (`unknownEvents` unless given). */
+	unknownOption?: string;
+}
+
+/** Which events start the workflow, from the user's selection. */
+export interface EventSelection {
+	isSelected(eventName: string, known: boolean): boolean;
+	runHandshakes: boolean;
+}
+
+/** n8n's webhook lifecycle methods, for senders whose webhooks the trigger registers itself. */
+export interface WebhookLifecycle {
+	checkExists(this: IHookFunctions): Promise<boolean>;
+	create(this: IHookFunctions): Promise<boolean>;
+	delete(this: IHookFunctions): Promise<boolean>;
+}
+
+export interface SenderDefinition {
+	/** Short name for tools and logs (`npm run send -- qondor`). */
+	key: string;
+	/** The folder under `nodes/` holding the node, its icons, codex, schema and samples. */
+	folder: string;
+	/** The sender's name in messages and logs. */
+	sender: string;
+	/** The path of the trigger's webhook URL. */
+	path: string;
+	/** The notice at the top of the node panel saying how to connect the sender. */
+	setupNotice: { text: string; showFor?: string[] };
+	authentication: {
+		/** The first is the default. */
+		choices: AuthenticationChoice[];
+		/** Notices shown under the parameter for some choices (a warning for `none`). */
+		notices: Array<{ name: string; text: string; showFor: string[] }>;
+	};
+	/** Where the event name and the event id (the de-duplication key) are carried. */
+	event: { name: WireLocation; id: WireLocation };
+	events: EventSelectionDescription;
+	/** Known events and the schema of each (the handshake event included). */
+	schemas: Readonly<Record<string, z.ZodType>>;
+	/** Schema for events that are not in the catalogue. */
+	unknownEventSchema: z.ZodType;
+	/** The sender's own options, after Remember Event IDs. */
+	options: INodeProperties[];
+	/**
+	 * Which events run, from the selected events, the free patterns and the options. By default:
+	 * the selected names and patterns; handshakes only when this says so.
+	 */
+	selection?(
+		selected: readonly string[],
+		custom: readonly string[],
+		options: IDataObject,
+	): EventSelection;
+	/** Brings a parsed body into the documented shape (e.g. a payload sent under another name). */
+	normalise?(body: IDataObject): IDataObject;
+	/**
+	 * Whether the request is the sender's connection check rather than a business event. Called
+	 * before the body is parsed (`body` undefined) and again after.
+	 */
+	isHandshake(headers: RequestHeaders, body?: IDataObject, eventName?: string): boolean;
+	/** Turns an accepted event into items; the body was parsed for this request alone. */
+	toItems(event: AcceptedEvent, options: IDataObject): IDataObject[];
+	/** Senders that disable failing webhooks get a 2xx for every authenticated request. */
+	acknowledgeContentErrors?: boolean;
+	/** Registration at the sender; senders whose webhooks are set up by hand leave it out. */
+	lifecycle?: WebhookLifecycle;
+	/** Schemas of the items the trigger emits, for the editor's `__schema__` file. */
+	outputSchemas: z.ZodObject[];
+}

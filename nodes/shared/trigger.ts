@@ -1,0 +1,130 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IDataObject,
+	INodeCredentialTestResult,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { acceptAnyRequest } from './auth';
+import { setUpBySender } from './description';
+import { ALL_EVENTS, parseEventList, selectionMatcher } from './eventFilter';
+import { receiveWebhook } from './pipeline';
+import type { Authenticator, ReceiveSettings } from './pipeline';
+import { schemeAuthenticator, schemeCredentialTest } from './schemes';
+import type {
+	AuthenticationChoice,
+	EventSelection,
+	SenderDefinition,
+	WebhookLifecycle,
+} from './sender';
+
+type CredentialTestMethod = (
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+) => Promise<INodeCredentialTestResult>;
+
+/** The credential tests n8n runs when a user saves a credential that holds an inbound secret. */
+function credentialTests(sender: SenderDefinition): Record<string, CredentialTestMethod> {
+	const tests: Record<string, CredentialTestMethod> = {};
+	for (const choice of sender.authentication.choices) {
+		if (
+			choice.credential === undefined ||
+			choice.scheme === undefined ||
+			choice.authenticator !== undefined
+		)
+			continue;
+		const test = schemeCredentialTest(choice.scheme, sender.sender);
+		tests[`${choice.credential}Test`] = async (credential) => test(credential.data ?? {});
+	}
+	return tests;
+}
+
+/** The authentication choice the user made (the default when the parameter is missing). */
+export function chosenAuthentication(
+	context: { getNodeParameter(name: string, fallback: unknown): unknown },
+	sender: SenderDefinition,
+): AuthenticationChoice {
+	const { choices } = sender.authentication;
+	const value = context.getNodeParameter('authentication', choices[0].value);
+	return choices.find((choice) => choice.value === value) ?? choices[0];
+}
+
+async function authenticator(
+	context: IWebhookFunctions,
+	choice: AuthenticationChoice,
+	options: IDataObject,
+): Promise<Authenticator> {
+	if (choice.authenticator !== undefined) return await choice.authenticator(context);
+	if (choice.scheme === undefined || choice.credential === undefined) return acceptAnyRequest;
+	return schemeAuthenticator(
+		choice.scheme,
+		await context.getCredentials(choice.credential),
+		options,
+	);
+}
+
+/** The user's choices on the node, read for one request. */
+async function receiveSettings(
+	context: IWebhookFunctions,
+	sender: SenderDefinition,
+): Promise<ReceiveSettings> {
+	const { events } = sender;
+	const options = context.getNodeParameter('settings', {}) as IDataObject;
+	const selected = context.getNodeParameter(events.parameter, [ALL_EVENTS]) as string[];
+	const custom =
+		events.custom === undefined
+			? []
+			: parseEventList(String(context.getNodeParameter('customEvents', '')));
+	const selection: EventSelection = sender.selection?.(selected, custom, options) ?? {
+		isSelected: selectionMatcher(selected, custom),
+		runHandshakes: false,
+	};
+	return {
+		...selection,
+		authenticate: await authenticator(context, chosenAuthentication(context, sender), options),
+		rejectInvalid: options.rejectInvalid === true,
+		unknownEvents:
+			options[events.unknownOption ?? 'unknownEvents'] === 'acknowledge' ? 'acknowledge' : 'run',
+		rememberIds: options.rememberIds === 'memory' ? 'memory' : 'saved',
+		options,
+	};
+}
+
+/** A trigger node, with the parts every trigger of this package has. */
+export interface TriggerNodeType extends INodeType {
+	description: INodeTypeDescription;
+	methods: { credentialTest: Record<string, CredentialTestMethod> };
+	webhookMethods: { default: WebhookLifecycle };
+	webhook(this: IWebhookFunctions): Promise<IWebhookResponseData>;
+}
+
+/** A trigger node class, with the definition it was built from. */
+export interface TriggerNodeClass {
+	new (): TriggerNodeType;
+	readonly sender: SenderDefinition;
+}
+
+/**
+ * The base of the node class n8n loads for a sender: credential tests, webhook lifecycle and
+ * `webhook()`, all from the sender's definition. The node file extends it and gives the
+ * description (see QondorTrigger.node.ts).
+ */
+export function triggerNode(sender: SenderDefinition): TriggerNodeClass {
+	return class implements TriggerNodeType {
+		static readonly sender = sender;
+
+		declare description: INodeTypeDescription;
+
+		methods = { credentialTest: credentialTests(sender) };
+
+		webhookMethods = { default: sender.lifecycle ?? setUpBySender.default };
+
+		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+			return await receiveWebhook(this, sender, await receiveSettings(this, sender));
+		}
+	};
+}
