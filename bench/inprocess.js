@@ -28,13 +28,18 @@ const DEDUP_CHECKPOINTS = [1_000, 10_000, 100_000];
 const gc = typeof global.gc === 'function' ? global.gc : () => {};
 
 function fixture(folder, name) {
-	return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', folder, `${name}.json`), 'utf8'));
+	return JSON.parse(
+		fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', folder, `${name}.json`), 'utf8'),
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Credentials and payloads
 
-const QONDOR_CREDENTIAL = { headerName: 'X-Qondor-Secret', headerSecret: 'bench-qondor-header-value-0123456789' };
+const QONDOR_CREDENTIAL = {
+	headerName: 'X-Qondor-Secret',
+	headerSecret: 'bench-qondor-header-value-0123456789',
+};
 const CRM_SECRET = `whsec_${Buffer.from('bench-crm-signing-key-0123456789', 'utf8').toString('base64')}`;
 const CRM_KEY = Buffer.from(CRM_SECRET.slice('whsec_'.length), 'base64');
 const SUPEROFFICE_SECRET = 'bench-superoffice-secret-0123456789';
@@ -76,7 +81,8 @@ const qondorHeader = QONDOR_CREDENTIAL.headerName;
 function headerFloor(request) {
 	const body = JSON.parse(request.raw.toString('utf8'));
 	const received = Buffer.from(request.headers[qondorHeader], 'utf8');
-	const same = received.length === qondorSecret.length && crypto.timingSafeEqual(received, qondorSecret);
+	const same =
+		received.length === qondorSecret.length && crypto.timingSafeEqual(received, qondorSecret);
 	sink += same && body !== null ? 1 : 0;
 }
 
@@ -110,7 +116,8 @@ const cases = [
 		node: new QondorTrigger(),
 		setup: qondorSetup,
 		events: 4000,
-		request: () => qondorRequest({ ...offerSent, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
+		request: () =>
+			qondorRequest({ ...offerSent, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
 		floor: headerFloor,
 	},
 	{
@@ -126,7 +133,8 @@ const cases = [
 		node: new QondorTrigger(),
 		setup: qondorSetup,
 		events: 200,
-		request: () => qondorRequest({ ...booking50, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
+		request: () =>
+			qondorRequest({ ...booking50, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
 		floor: headerFloor,
 	},
 	{
@@ -143,7 +151,8 @@ const cases = [
 		node: new SuperOfficeTrigger(),
 		setup: superOfficeSetup,
 		events: 4000,
-		request: () => superOfficeRequest({ ...quoteApproved, EventId: crypto.randomUUID() }, SUPEROFFICE_SECRET),
+		request: () =>
+			superOfficeRequest({ ...quoteApproved, EventId: crypto.randomUUID() }, SUPEROFFICE_SECRET),
 		floor: hmacFloor(SUPEROFFICE_KEY),
 	},
 ];
@@ -156,7 +165,11 @@ function prepare(benchCase, count, staticData, workflowId) {
 	const prepared = [];
 	for (let i = 0; i < count; i++) {
 		const request = benchCase.request();
-		const { context, response } = createContext(request, { ...benchCase.setup, staticData, workflowId });
+		const { context, response } = createContext(request, {
+			...benchCase.setup,
+			staticData,
+			workflowId,
+		});
 		prepared.push({ request, context, response });
 	}
 	return prepared;
@@ -168,10 +181,14 @@ function checkStarted(benchCase, prepared, results) {
 		const { response } = prepared[i];
 		const items = result.workflowData?.[0];
 		if (items === undefined || items.length === 0 || response.body?.status !== 'accepted') {
-			throw new Error(`${benchCase.name}: call ${i} started no execution: ${JSON.stringify(response.body)}`);
+			throw new Error(
+				`${benchCase.name}: call ${i} started no execution: ${JSON.stringify(response.body)}`,
+			);
 		}
 		if (items.some((item) => item.json._validation !== undefined)) {
-			throw new Error(`${benchCase.name}: call ${i} has validation issues: ${JSON.stringify(items[0].json._validation)}`);
+			throw new Error(
+				`${benchCase.name}: call ${i} has validation issues: ${JSON.stringify(items[0].json._validation)}`,
+			);
 		}
 	});
 }
@@ -179,7 +196,8 @@ function checkStarted(benchCase, prepared, results) {
 async function timeHandler(node, prepared) {
 	const results = new Array(prepared.length);
 	const start = process.hrtime.bigint();
-	for (let i = 0; i < prepared.length; i++) results[i] = await node.webhook.call(prepared[i].context);
+	for (let i = 0; i < prepared.length; i++)
+		results[i] = await node.webhook.call(prepared[i].context);
 	return { ns: Number(process.hrtime.bigint() - start), results };
 }
 
@@ -222,7 +240,9 @@ async function measure(benchCase, index) {
 	const rounds = [];
 	for (let r = 0; r < ROUNDS; r++) {
 		// Signed per round, so CRM timestamps stay well inside the 5-minute window.
-		rounds.push(await round(benchCase, prepare(benchCase, benchCase.events, staticData, `bench-${index}`)));
+		rounds.push(
+			await round(benchCase, prepare(benchCase, benchCase.events, staticData, `bench-${index}`)),
+		);
 	}
 	const handlerUs = rounds.map((r) => r.handler);
 	const handler = median(handlerUs);
@@ -254,10 +274,18 @@ async function dedupGrowth() {
 	const staticData = {};
 	const rows = [];
 	for (let n = 1; n <= DEDUP_CHECKPOINTS[DEDUP_CHECKPOINTS.length - 1]; n++) {
-		const request = qondorRequest({ ...offerSent, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL);
-		const { context } = createContext(request, { ...qondorSetup, staticData, workflowId: 'bench-dedup' });
+		const request = qondorRequest(
+			{ ...offerSent, webhookId: crypto.randomUUID() },
+			QONDOR_CREDENTIAL,
+		);
+		const { context } = createContext(request, {
+			...qondorSetup,
+			staticData,
+			workflowId: 'bench-dedup',
+		});
 		const result = await node.webhook.call(context);
-		if (result.workflowData === undefined) throw new Error(`dedup: event ${n} started no execution`);
+		if (result.workflowData === undefined)
+			throw new Error(`dedup: event ${n} started no execution`);
 		if (DEDUP_CHECKPOINTS.includes(n)) {
 			const memory = await settledMemory();
 			rows.push({
@@ -276,9 +304,16 @@ async function dedupGrowth() {
 // Printing
 
 function table(headings, rows) {
-	const widths = headings.map((heading, c) => Math.max(heading.length, ...rows.map((row) => row[c].length)));
-	const line = (cells) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-	return [line(headings), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+	const widths = headings.map((heading, c) =>
+		Math.max(heading.length, ...rows.map((row) => row[c].length)),
+	);
+	const line = (cells) =>
+		cells
+			.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+			.join('  ');
+	return [line(headings), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join(
+		'\n',
+	);
 }
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -292,11 +327,20 @@ async function main() {
 	console.log(`CPU:   ${cpus[0]?.model ?? 'unknown'} x ${cpus.length} cores`);
 	console.log(`Node:  ${process.version} (${process.platform}/${process.arch})`);
 	console.log(`Date:  ${new Date().toISOString()}`);
-	console.log(`Load:  ${os.loadavg()[0].toFixed(2)} (1-minute average at start; other processes skew the numbers)`);
-	if (typeof global.gc !== 'function') console.log('Note:  run with --expose-gc for settled heap figures');
-	console.log(`\nwebhook() per event, median of ${ROUNDS} rounds; every call is a new event id and starts an execution.`);
-	console.log('floor: JSON.parse + HMAC-SHA256 of the same bytes (Qondor: JSON.parse + constant-time header compare).');
-	console.log('ratio: median over rounds of handler/floor; spread: (slowest - fastest round) / median.\n');
+	console.log(
+		`Load:  ${os.loadavg()[0].toFixed(2)} (1-minute average at start; other processes skew the numbers)`,
+	);
+	if (typeof global.gc !== 'function')
+		console.log('Note:  run with --expose-gc for settled heap figures');
+	console.log(
+		`\nwebhook() per event, median of ${ROUNDS} rounds; every call is a new event id and starts an execution.`,
+	);
+	console.log(
+		'floor: JSON.parse + HMAC-SHA256 of the same bytes (Qondor: JSON.parse + constant-time header compare).',
+	);
+	console.log(
+		'ratio: median over rounds of handler/floor; spread: (slowest - fastest round) / median.\n',
+	);
 
 	// The de-dup run goes first, on a clean heap, so that its rss is not that of the large bookings.
 	const growth = await dedupGrowth();
@@ -304,7 +348,17 @@ async function main() {
 	for (const [index, benchCase] of cases.entries()) results.push(await measure(benchCase, index));
 	console.log(
 		table(
-			['case', 'body B', 'events/round', 'events/s', 'us/event', 'spread', 'floor us', 'ratio', `<= ${TARGET_RATIO}`],
+			[
+				'case',
+				'body B',
+				'events/round',
+				'events/s',
+				'us/event',
+				'spread',
+				'floor us',
+				'ratio',
+				`<= ${TARGET_RATIO}`,
+			],
 			results.map((r) => [
 				r.name,
 				String(r.bytes),
@@ -325,11 +379,19 @@ async function main() {
 			: `\n${results.length - missed.length} of ${results.length} cases meet the target; above ${TARGET_RATIO} x floor: ${missed.map((r) => r.name).join(', ')}`,
 	);
 
-	console.log('\nDe-duplication state, 100,000 distinct Qondor events through one node (measured first):\n');
+	console.log(
+		'\nDe-duplication state, 100,000 distinct Qondor events through one node (measured first):\n',
+	);
 	console.log(
 		table(
 			['events', 'static data JSON chars', 'ids remembered', 'heapUsed', 'rss'],
-			growth.map((row) => [thousands(row.events), thousands(row.json), String(row.remembered ?? '-'), mb(row.heap), mb(row.rss)]),
+			growth.map((row) => [
+				thousands(row.events),
+				thousands(row.json),
+				String(row.remembered ?? '-'),
+				mb(row.heap),
+				mb(row.rss),
+			]),
 		),
 	);
 	console.log(`\nTotal time ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -48,9 +48,21 @@ function webhookNodeWorkflow() {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: crypto.randomUUID(),
-				parameters: { httpMethod: 'POST', path: WEBHOOK_NODE_PATH, responseMode: 'onReceived', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: WEBHOOK_NODE_PATH,
+					responseMode: 'onReceived',
+					options: {},
+				},
 			},
-			{ id: crypto.randomUUID(), name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [260, 0], parameters: {} },
+			{
+				id: crypto.randomUUID(),
+				name: 'Received',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [260, 0],
+				parameters: {},
+			},
 		],
 		connections: { Webhook: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -73,14 +85,19 @@ function requestFactory(target, env) {
 		case 'crm':
 			return () => crmRequest(deal, env.secrets.crm.signingSecret, { id: `msg_${next()}` });
 		case 'superoffice':
-			return () => superOfficeRequest({ ...quote, EventId: next() }, env.secrets.superoffice.webhookSecret);
+			return () =>
+				superOfficeRequest({ ...quote, EventId: next() }, env.secrets.superoffice.webhookSecret);
 		default:
 			throw new Error(target);
 	}
 }
 
 async function latestExecutionId(instance, workflowId) {
-	const [latest] = await instance.executions(workflowId, { limit: 1, includeData: false, onePage: true });
+	const [latest] = await instance.executions(workflowId, {
+		limit: 1,
+		includeData: false,
+		onePage: true,
+	});
 	return latest === undefined ? 0 : Number(latest.id);
 }
 
@@ -113,9 +130,12 @@ async function drive(instance, target, makeRequest) {
 	let executions = [];
 	for (;;) {
 		executions = await instance.executions(target.workflowId, { includeData: false, sinceId });
-		if (executions.length >= answered && executions.every((execution) => execution.stoppedAt)) break;
+		if (executions.length >= answered && executions.every((execution) => execution.stoppedAt))
+			break;
 		if (Date.now() > deadline) {
-			throw new Error(`${target.label}: ${executions.length} executions for ${answered} answered events after 5 minutes`);
+			throw new Error(
+				`${target.label}: ${executions.length} executions for ${answered} answered events after 5 minutes`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
@@ -139,7 +159,10 @@ function median(values) {
 }
 
 async function main() {
-	const n8nEnv = { ...EXTRA_ENV, ...(SQLITE_POOL === undefined ? {} : { DB_SQLITE_POOL_SIZE: String(SQLITE_POOL) }) };
+	const n8nEnv = {
+		...EXTRA_ENV,
+		...(SQLITE_POOL === undefined ? {} : { DB_SQLITE_POOL_SIZE: String(SQLITE_POOL) }),
+	};
 	const env = await startEnvironment(LINE, { env: n8nEnv });
 	try {
 		const baseline = await env.instance.createActiveWorkflow(webhookNodeWorkflow());
@@ -150,10 +173,26 @@ async function main() {
 			credentialData: env.secrets.qondor,
 		});
 		const targets = {
-			'webhook-node': { label: "n8n's Webhook node", url: env.instance.webhookUrl(WEBHOOK_NODE_PATH), workflowId: baseline.id },
-			qondor: { label: 'Qondor Trigger', url: env.workflows.qondor.url, workflowId: env.workflows.qondor.id },
-			crm: { label: 'CRM Event Trigger', url: env.workflows.crm.url, workflowId: env.workflows.crm.id },
-			superoffice: { label: 'SuperOffice Trigger', url: env.workflows.superoffice.url, workflowId: env.workflows.superoffice.id },
+			'webhook-node': {
+				label: "n8n's Webhook node",
+				url: env.instance.webhookUrl(WEBHOOK_NODE_PATH),
+				workflowId: baseline.id,
+			},
+			qondor: {
+				label: 'Qondor Trigger',
+				url: env.workflows.qondor.url,
+				workflowId: env.workflows.qondor.id,
+			},
+			crm: {
+				label: 'CRM Event Trigger',
+				url: env.workflows.crm.url,
+				workflowId: env.workflows.crm.id,
+			},
+			superoffice: {
+				label: 'SuperOffice Trigger',
+				url: env.workflows.superoffice.url,
+				workflowId: env.workflows.superoffice.id,
+			},
 			qondorMemory: { label: 'Qondor, IDs in memory', url: memory.url, workflowId: memory.id },
 		};
 		const runs = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
@@ -161,7 +200,8 @@ async function main() {
 		// scatter on this machine.
 		const paired = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
 		// Warm-up, then alternate: Webhook node, one trigger, Webhook node, the next trigger, …
-		for (const key of Object.keys(targets)) await drive(env.instance, targets[key], requestFactory(key, env));
+		for (const key of Object.keys(targets))
+			await drive(env.instance, targets[key], requestFactory(key, env));
 		for (let round = 1; round <= ROUNDS; round++) {
 			for (const key of ['qondor', 'crm', 'superoffice', 'qondorMemory']) {
 				for (const target of ['webhook-node', key]) {
@@ -190,7 +230,13 @@ async function main() {
 		const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 		const lines = [
 			'',
-			`End-to-end, n8n ${env.instance.runtime.version} on Node ${execFileSync(env.instance.runtime.nodeBinary, ['-v']).toString().trim()}, SQLite, ${Object.keys(n8nEnv).length === 0 ? "n8n's default settings" : Object.entries(n8nEnv).map(([name, value]) => `${name}=${value}`).join(' ')}`,
+			`End-to-end, n8n ${env.instance.runtime.version} on Node ${execFileSync(env.instance.runtime.nodeBinary, ['-v']).toString().trim()}, SQLite, ${
+				Object.keys(n8nEnv).length === 0
+					? "n8n's default settings"
+					: Object.entries(n8nEnv)
+							.map(([name, value]) => `${name}=${value}`)
+							.join(' ')
+			}`,
 			`${os.cpus().length} × ${cpu}; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds (medians); ${new Date().toISOString().slice(0, 10)}`,
 			'',
 			`${'workflow'.padEnd(22)} ${'exec/s'.padStart(7)} ${'answers/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'exec/s ×'.padStart(8)} ${'each run ×'.padStart(11)} ${'p99 ×'.padStart(6)}  non-2xx`,
@@ -198,7 +244,12 @@ async function main() {
 		for (const [key, row] of Object.entries(summary)) {
 			const throughput = row.rps / base.rps;
 			const tail = row.p99 / base.p99;
-			const meets = key === 'webhook-node' ? '' : throughput >= 0.95 && tail <= 1.1 ? '  meets target' : '  BELOW TARGET';
+			const meets =
+				key === 'webhook-node'
+					? ''
+					: throughput >= 0.95 && tail <= 1.1
+						? '  meets target'
+						: '  BELOW TARGET';
 			const spread =
 				paired[key].length === 0
 					? ''

@@ -38,7 +38,8 @@ function simplify(schema) {
 	if (schema.description) result.description = schema.description;
 	if (schema.properties) {
 		result.properties = {};
-		for (const [key, value] of Object.entries(schema.properties)) result.properties[key] = simplify(value);
+		for (const [key, value] of Object.entries(schema.properties))
+			result.properties[key] = simplify(value);
 	}
 	if (schema.items) result.items = simplify(schema.items);
 	return result;
@@ -68,7 +69,8 @@ function buildSchemas() {
 	for (const [folder, [modulePath, exportName]] of Object.entries(NODES)) {
 		const schemas = require(path.join(ROOT, modulePath))[exportName];
 		let combined;
-		for (const schema of schemas) combined = merge(combined, simplify(z.toJSONSchema(schema, { unrepresentable: 'any' })));
+		for (const schema of schemas)
+			combined = merge(combined, simplify(z.toJSONSchema(schema, { unrepresentable: 'any' })));
 		const document = { $schema: 'https://json-schema.org/draft-07/schema#', ...combined };
 		result[folder] = `${JSON.stringify(document, null, 2)}\n`;
 	}

@@ -32,27 +32,57 @@ async function openNode(page, baseUrl, workflowId, nodeName) {
 }
 
 async function main() {
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(
+			`${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)`,
+		);
 	fs.mkdirSync(OUT, { recursive: true });
 	const env = await startEnvironment(1);
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	try {
 		// One event each, so the panels show real output.
-		await env.post('qondor', qondorRequest(fixture('qondor', 'BookingConfirmedV1'), env.secrets.qondor));
-		await env.post('crm', crmRequest(fixture('crm', 'deal.created'), env.secrets.crm.signingSecret));
-		await env.post('superoffice', superOfficeRequest(fixture('superoffice', 'quote.approved'), env.secrets.superoffice.webhookSecret));
+		await env.post(
+			'qondor',
+			qondorRequest(fixture('qondor', 'BookingConfirmedV1'), env.secrets.qondor),
+		);
+		await env.post(
+			'crm',
+			crmRequest(fixture('crm', 'deal.created'), env.secrets.crm.signingSecret),
+		);
+		await env.post(
+			'superoffice',
+			superOfficeRequest(
+				fixture('superoffice', 'quote.approved'),
+				env.secrets.superoffice.webhookSecret,
+			),
+		);
 		const examples = await importExamples(env.instance);
 
 		const [name, value] = env.instance.cookie.split('=');
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+		const context = await browser.newContext({
+			viewport: { width: 1440, height: 900 },
+			deviceScaleFactor: 1,
+		});
 		await context.addCookies([{ name, value, domain: 'localhost', path: '/' }]);
 		const page = await context.newPage();
 		const base = env.instance.baseUrl;
 
-		for (const [trigger, file] of [['qondor', 'qondor-trigger.png'], ['crm', 'crm-event-trigger.png'], ['superoffice', 'superoffice-trigger.png']]) {
+		for (const [trigger, file] of [
+			['qondor', 'qondor-trigger.png'],
+			['crm', 'crm-event-trigger.png'],
+			['superoffice', 'superoffice-trigger.png'],
+		]) {
 			await openNode(page, base, env.workflows[trigger].id, env.workflows[trigger].nodeName);
 			await page.screenshot({ path: path.join(OUT, file) });
 			process.stdout.write(`docs/images/${file}\n`);
@@ -60,11 +90,20 @@ async function main() {
 
 		// An example workflow after an execution: the booking → CRM contacts example, with its trigger
 		// given a credential and its HTTP call pointed at n8n itself, run by a real booking.
-		const booking = examples.find((workflow) => workflow.name.toLowerCase().includes('booked participant'));
+		const booking = examples.find((workflow) =>
+			workflow.name.toLowerCase().includes('booked participant'),
+		);
 		const stored = await env.instance.api('GET', `/workflows/${booking.id}`);
-		const credential = await env.instance.createCredential('Qondor (screenshots)', 'qondorWebhookApi', env.secrets.qondor);
+		const credential = await env.instance.createCredential(
+			'Qondor (screenshots)',
+			'qondorWebhookApi',
+			env.secrets.qondor,
+		);
 		for (const node of stored.nodes) {
-			if (node.type.endsWith('.qondorTrigger')) node.credentials = { qondorWebhookApi: { id: credential.id, name: 'Qondor (screenshots)' } };
+			if (node.type.endsWith('.qondorTrigger'))
+				node.credentials = {
+					qondorWebhookApi: { id: credential.id, name: 'Qondor (screenshots)' },
+				};
 			if (node.type === 'n8n-nodes-base.httpRequest') {
 				node.parameters.url = `${base}/healthz`;
 				node.parameters.method = 'GET';
@@ -73,20 +112,38 @@ async function main() {
 				delete node.credentials;
 			}
 		}
-		await env.instance.api('PUT', `/workflows/${booking.id}`, { name: stored.name, nodes: stored.nodes, connections: stored.connections, settings: stored.settings });
+		await env.instance.api('PUT', `/workflows/${booking.id}`, {
+			name: stored.name,
+			nodes: stored.nodes,
+			connections: stored.connections,
+			settings: stored.settings,
+		});
 		await env.instance.activate(booking.id);
 		const trigger = stored.nodes.find((node) => node.type.endsWith('.qondorTrigger'));
 		const url = env.instance.webhookUrl(`${trigger.webhookId}/qondor`);
-		const request = qondorRequest({ ...fixture('qondor', 'BookingConfirmedV1'), webhookId: 'screenshot-booking' }, env.secrets.qondor);
-		const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.raw });
-		if (response.status !== 200) throw new Error(`The example workflow did not accept the booking: ${response.status} ${await response.text()}`);
+		const request = qondorRequest(
+			{ ...fixture('qondor', 'BookingConfirmedV1'), webhookId: 'screenshot-booking' },
+			env.secrets.qondor,
+		);
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: request.headers,
+			body: request.raw,
+		});
+		if (response.status !== 200)
+			throw new Error(
+				`The example workflow did not accept the booking: ${response.status} ${await response.text()}`,
+			);
 		let executions = [];
 		for (let i = 0; i < 60 && !executions.some((execution) => execution.stoppedAt); i++) {
 			await n8n.sleep(500);
 			executions = await env.instance.executions(booking.id, { includeData: false });
 		}
-		if (executions.length === 0) throw new Error(`No execution of the example workflow; n8n log: ${env.logPath()}`);
-		await page.goto(`${base}/workflow/${booking.id}/executions/${executions[0].id}`, { waitUntil: 'networkidle' });
+		if (executions.length === 0)
+			throw new Error(`No execution of the example workflow; n8n log: ${env.logPath()}`);
+		await page.goto(`${base}/workflow/${booking.id}/executions/${executions[0].id}`, {
+			waitUntil: 'networkidle',
+		});
 		await page.waitForTimeout(3000);
 		await page.screenshot({ path: path.join(OUT, 'example-booking-execution.png') });
 		process.stdout.write('docs/images/example-booking-execution.png\n');

@@ -67,7 +67,9 @@ function samples(sender) {
 function localState() {
 	for (const line of [1, 2]) {
 		try {
-			return JSON.parse(fs.readFileSync(path.join(LOCAL_HOME, `local-n8n-${line}`, 'local-setup.json'), 'utf8'));
+			return JSON.parse(
+				fs.readFileSync(path.join(LOCAL_HOME, `local-n8n-${line}`, 'local-setup.json'), 'utf8'),
+			);
 		} catch {
 			// not started on this line
 		}
@@ -93,16 +95,23 @@ function buildRequest(sender, body, options, state) {
 	if (sender === 'qondor') {
 		const headerName = options.headerName || secrets?.qondor.headerName || 'X-Qondor-Webhook-Token';
 		const headerSecret = options.secret || secrets?.qondor.headerSecret;
-		if (!headerSecret) throw new Error('No Qondor header value: pass --secret, or start the local n8n with npm start');
+		if (!headerSecret)
+			throw new Error(
+				'No Qondor header value: pass --secret, or start the local n8n with npm start',
+			);
 		return qondorRequest(body, { headerName, headerSecret });
 	}
 	if (sender === 'crm') {
 		const secret = options.secret || secrets?.crm.signingSecret;
-		if (!secret) throw new Error('No CRM signing secret: pass --secret whsec_..., or start the local n8n with npm start');
+		if (!secret)
+			throw new Error(
+				'No CRM signing secret: pass --secret whsec_..., or start the local n8n with npm start',
+			);
 		return crmRequest(body, secret, options.keepIds ? { id: options.crmId } : {});
 	}
 	const secret = options.secret || secrets?.superoffice.webhookSecret;
-	if (!secret) throw new Error('No SuperOffice secret: pass --secret, or start the local n8n with npm start');
+	if (!secret)
+		throw new Error('No SuperOffice secret: pass --secret, or start the local n8n with npm start');
 	return superOfficeRequest(body, secret);
 }
 
@@ -113,7 +122,8 @@ async function main() {
 		process.stdout.write(USAGE);
 		process.exit(sender || options.help ? 0 : 1);
 	}
-	if (!FOLDERS[sender]) throw new Error(`Unknown sender "${sender}"; use qondor, crm or superoffice`);
+	if (!FOLDERS[sender])
+		throw new Error(`Unknown sender "${sender}"; use qondor, crm or superoffice`);
 	if (options.list) {
 		process.stdout.write(`${samples(sender).join('\n')}\n`);
 		return;
@@ -125,13 +135,18 @@ async function main() {
 	} else {
 		const name = eventName || samples(sender)[0];
 		if (!samples(sender).includes(name)) {
-			throw new Error(`No sample "${name}" for ${sender}; available: ${samples(sender).join(', ')}`);
+			throw new Error(
+				`No sample "${name}" for ${sender}; available: ${samples(sender).join(', ')}`,
+			);
 		}
-		body = JSON.parse(fs.readFileSync(path.join(FIXTURES, FOLDERS[sender], `${name}.json`), 'utf8'));
+		body = JSON.parse(
+			fs.readFileSync(path.join(FIXTURES, FOLDERS[sender], `${name}.json`), 'utf8'),
+		);
 	}
 	let url = options.url;
 	if (!url) {
-		if (!state?.workflows?.[sender]) throw new Error('No --url given and no local n8n found: run npm start first');
+		if (!state?.workflows?.[sender])
+			throw new Error('No --url given and no local n8n found: run npm start first');
 		url = state.workflows[sender].url;
 	}
 	if (options.test) url = url.replace('/webhook/', '/webhook-test/');
@@ -140,7 +155,11 @@ async function main() {
 	for (let i = 0; i < options.repeat; i++) {
 		const event = options.keepIds ? body : freshIds(sender, body);
 		const request = buildRequest(sender, event, options, state);
-		const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.raw });
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: request.headers,
+			body: request.raw,
+		});
 		const text = await response.text();
 		process.stdout.write(`${response.status} ${text}\n`);
 	}

@@ -55,7 +55,10 @@ async function ensureWorkflows(instance, state) {
 			setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }),
 		);
 		state.credentials[trigger] = { id: credential.id, name: credentialName };
-		state.workflows[trigger] = { id: workflow.id, url: instance.webhookUrl(setup.webhookPath(trigger)) };
+		state.workflows[trigger] = {
+			id: workflow.id,
+			url: instance.webhookUrl(setup.webhookPath(trigger)),
+		};
 	}
 }
 
@@ -96,11 +99,17 @@ async function main() {
 	const runtime = n8n.ensureN8n(line);
 	fs.mkdirSync(home, { recursive: true });
 	const state = readState();
-	state.encryptionKey = state.encryptionKey || require('node:crypto').randomBytes(24).toString('hex');
+	state.encryptionKey =
+		state.encryptionKey || require('node:crypto').randomBytes(24).toString('hex');
 	writeState(state);
 
 	n8n.installPackage(home, n8n.packPackage(path.join(home, 'pack')));
-	const instance = new n8n.N8nInstance({ runtime, userFolder: home, port, encryptionKey: state.encryptionKey });
+	const instance = new n8n.N8nInstance({
+		runtime,
+		userFolder: home,
+		port,
+		encryptionKey: state.encryptionKey,
+	});
 
 	let stopping = false;
 	const stop = async () => {

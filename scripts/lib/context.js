@@ -79,7 +79,8 @@ function createContext(request, setup = {}) {
 			return value === undefined ? fallback : value;
 		},
 		getCredentials: async (type) => {
-			if (credentials[type] === undefined) throw new Error(`Node does not have credentials of type ${type}`);
+			if (credentials[type] === undefined)
+				throw new Error(`Node does not have credentials of type ${type}`);
 			return credentials[type];
 		},
 		getWorkflowStaticData: () => staticData,

@@ -31,7 +31,12 @@ async function startEnvironment(line, options = {}) {
 	const userFolder = n8n.temporaryFolder(`n8n-e2e-${runtime.version}-`);
 	const tarball = n8n.packPackage(path.join(userFolder, 'pack'));
 	n8n.installPackage(userFolder, tarball);
-	const instance = new n8n.N8nInstance({ runtime, userFolder, port: await n8n.freePort(), env: options.env });
+	const instance = new n8n.N8nInstance({
+		runtime,
+		userFolder,
+		port: await n8n.freePort(),
+		env: options.env,
+	});
 	running.add(instance);
 	process.stderr.write(`[e2e] n8n ${runtime.version} log: ${instance.logFile}\n`);
 	await instance.start();
@@ -43,10 +48,18 @@ async function startEnvironment(line, options = {}) {
 	for (const trigger of Object.keys(setup.TRIGGERS)) {
 		const spec = setup.TRIGGERS[trigger];
 		const credentialName = `${spec.nodeName} e2e`;
-		const credential = await instance.createCredential(credentialName, spec.credentialType, setup.credentialData(trigger, secrets));
-		const workflow = setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }, {
-			parameters: options.workflowParameters?.[trigger],
-		});
+		const credential = await instance.createCredential(
+			credentialName,
+			spec.credentialType,
+			setup.credentialData(trigger, secrets),
+		);
+		const workflow = setup.triggerWorkflow(
+			trigger,
+			{ id: credential.id, name: credentialName },
+			{
+				parameters: options.workflowParameters?.[trigger],
+			},
+		);
 		const created = await instance.createActiveWorkflow(workflow);
 		workflows[trigger] = {
 			id: created.id,
@@ -71,14 +84,26 @@ class Environment {
 	async addWorkflow(key, trigger, { webhookId, parameters, credentialData }) {
 		const spec = setup.TRIGGERS[trigger];
 		const credentialName = `${spec.nodeName} ${key}`;
-		const credential = await this.instance.createCredential(credentialName, spec.credentialType, credentialData);
-		const workflow = setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }, {
-			name: `${spec.nodeName} ${key}`,
-			webhookId,
-			parameters,
-		});
+		const credential = await this.instance.createCredential(
+			credentialName,
+			spec.credentialType,
+			credentialData,
+		);
+		const workflow = setup.triggerWorkflow(
+			trigger,
+			{ id: credential.id, name: credentialName },
+			{
+				name: `${spec.nodeName} ${key}`,
+				webhookId,
+				parameters,
+			},
+		);
 		const created = await this.instance.createActiveWorkflow(workflow);
-		this.workflows[key] = { id: created.id, nodeName: spec.nodeName, url: this.instance.webhookUrl(setup.webhookPath(trigger, webhookId)) };
+		this.workflows[key] = {
+			id: created.id,
+			nodeName: spec.nodeName,
+			url: this.instance.webhookUrl(setup.webhookPath(trigger, webhookId)),
+		};
 		return this.workflows[key];
 	}
 
@@ -108,7 +133,9 @@ class Environment {
 	/** The items each execution of the trigger received, oldest execution first. */
 	async executionItems(trigger) {
 		const executions = await this.executions(trigger);
-		return executions.map((execution) => n8n.triggerItems(execution, this.workflows[trigger].nodeName));
+		return executions.map((execution) =>
+			n8n.triggerItems(execution, this.workflows[trigger].nodeName),
+		);
 	}
 
 	/** Waits until the trigger's workflow has exactly `count` finished executions. */
@@ -121,7 +148,9 @@ class Environment {
 			if (finished.length >= count) return executions;
 			await n8n.sleep(200);
 		}
-		throw new Error(`Expected ${count} executions of the ${trigger} workflow, found ${executions.length}`);
+		throw new Error(
+			`Expected ${count} executions of the ${trigger} workflow, found ${executions.length}`,
+		);
 	}
 
 	async restart() {

@@ -13,7 +13,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = process.env.N8N_CACHE_DIR || path.join(ROOT, '.cache');
 // The user folders of the local n8n that `npm start` runs live outside the repository: n8n keeps
 // copies of its editor's JavaScript there, which linters would otherwise read as ours.
-const LOCAL_HOME = process.env.N8N_LOCAL_FOLDER || path.join(os.homedir(), '.n8n-nodes-crm-triggers');
+const LOCAL_HOME =
+	process.env.N8N_LOCAL_FOLDER || path.join(os.homedir(), '.n8n-nodes-crm-triggers');
 const PACKAGE = require(path.join(ROOT, 'package.json'));
 
 /** The n8n lines the package is tested on: the version and the Node.js major it needs. */
@@ -46,7 +47,11 @@ function run(command, args, options) {
 	log(`${command} ${args.join(' ')}  (in ${options.cwd})`);
 	const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
 	if (result.status !== 0) {
-		const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
+		const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`
+			.trim()
+			.split('\n')
+			.slice(-40)
+			.join('\n');
 		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
 	}
 	return String(result.stdout ?? '');
@@ -59,7 +64,10 @@ function ensureNode24() {
 	const binary = path.join(home, 'bin', 'node');
 	if (!fs.existsSync(binary)) {
 		fs.mkdirSync(folder, { recursive: true });
-		fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name: 'node24-runtime', private: true }));
+		fs.writeFileSync(
+			path.join(folder, 'package.json'),
+			JSON.stringify({ name: 'node24-runtime', private: true }),
+		);
 		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', 'node@24'], {
 			cwd: folder,
 			env: cleanNpmEnv(),
@@ -97,16 +105,28 @@ function ensureN8n(line) {
 				overrides: { xlsx: '0.18.5' },
 			}),
 		);
-		const env = cleanNpmEnv({ PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH}` });
+		const env = cleanNpmEnv({
+			PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH}`,
+		});
 		if (nodeHome) {
 			// One optional native dependency downloads sources from outside the registry: install
 			// without scripts, then build the one native module n8n needs against Node 24's headers.
-			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=true'], { cwd: folder, env });
-			run('npm', ['rebuild', 'sqlite3'], { cwd: folder, env: { ...env, npm_config_nodedir: nodeHome } });
+			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=true'], {
+				cwd: folder,
+				env,
+			});
+			run('npm', ['rebuild', 'sqlite3'], {
+				cwd: folder,
+				env: { ...env, npm_config_nodedir: nodeHome },
+			});
 		} else {
-			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false'], { cwd: folder, env });
+			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false'], {
+				cwd: folder,
+				env,
+			});
 		}
-		if (!fs.existsSync(n8nBin)) throw new Error(`n8n ${spec.version} installed, but ${n8nBin} is missing`);
+		if (!fs.existsSync(n8nBin))
+			throw new Error(`n8n ${spec.version} installed, but ${n8nBin} is missing`);
 		fs.writeFileSync(marker, new Date().toISOString());
 	}
 	return { line: Number(line), version: spec.version, nodeBinary, n8nBin, folder };
@@ -144,7 +164,15 @@ function installPackage(userFolder, tarball) {
 	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 	fs.writeFileSync(
 		path.join(nodesFolder, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE.name]: manifest.version } }, null, 2),
+		JSON.stringify(
+			{
+				name: 'installed-nodes',
+				private: true,
+				dependencies: { [PACKAGE.name]: manifest.version },
+			},
+			null,
+			2,
+		),
 	);
 	return target;
 }
@@ -218,10 +246,22 @@ class N8nInstance {
 	async start({ timeoutMs = 180000 } = {}) {
 		fs.mkdirSync(this.userFolder, { recursive: true });
 		const out = fs.openSync(this.logFile, 'a');
-		fs.writeSync(out, `\n===== n8n ${this.runtime.version} ${this.command} starting ${new Date().toISOString()} =====\n`);
-		const env = n8nEnv({ userFolder: this.userFolder, port: this.port, encryptionKey: this.encryptionKey, extra: this.extraEnv });
+		fs.writeSync(
+			out,
+			`\n===== n8n ${this.runtime.version} ${this.command} starting ${new Date().toISOString()} =====\n`,
+		);
+		const env = n8nEnv({
+			userFolder: this.userFolder,
+			port: this.port,
+			encryptionKey: this.encryptionKey,
+			extra: this.extraEnv,
+		});
 		if (this.command === 'worker') {
-			Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+			Object.assign(env, {
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(this.port),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			});
 		}
 		this.child = spawn(this.runtime.nodeBinary, [this.runtime.n8nBin, this.command], {
 			cwd: this.userFolder,
@@ -307,7 +347,9 @@ class N8nInstance {
 		const setCookie = response.headers.getSetCookie?.() ?? [];
 		const auth_ = setCookie.find((cookie) => cookie.startsWith('n8n-auth='));
 		if (auth_) this.cookie = auth_.split(';')[0];
-		return json && typeof json === 'object' && 'data' in json && Object.keys(json).length === 1 ? json.data : json;
+		return json && typeof json === 'object' && 'data' in json && Object.keys(json).length === 1
+			? json.data
+			: json;
 	}
 
 	/** Creates the owner account (first start of a fresh user folder) or logs in as the owner. */
@@ -380,8 +422,12 @@ class N8nInstance {
 		if (this.runtime.line < 2) return result;
 		const status = await this.settledPublication(workflowId, timeoutMs);
 		if (status.status !== 'published') {
-			const messages = (status.triggers || []).map((trigger) => trigger.errorMessage).filter(Boolean);
-			throw new Error(`Activation ${status.status}: ${messages.join('; ') || JSON.stringify(status)}`);
+			const messages = (status.triggers || [])
+				.map((trigger) => trigger.errorMessage)
+				.filter(Boolean);
+			throw new Error(
+				`Activation ${status.status}: ${messages.join('; ') || JSON.stringify(status)}`,
+			);
 		}
 		return result;
 	}
@@ -401,7 +447,9 @@ class N8nInstance {
 			if (status.status !== 'in_progress' && !status.pendingVersionId) return status;
 			await sleep(100);
 		}
-		throw new Error(`Workflow ${workflowId} was still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`);
+		throw new Error(
+			`Workflow ${workflowId} was still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`,
+		);
 	}
 
 	/**
@@ -413,7 +461,11 @@ class N8nInstance {
 		const all = [];
 		let cursor;
 		do {
-			const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: String(limit) });
+			const query = new URLSearchParams({
+				workflowId,
+				includeData: String(includeData),
+				limit: String(limit),
+			});
 			if (cursor) query.set('cursor', cursor);
 			const page = await this.request('GET', `/api/v1/executions?${query}`, { auth: 'apiKey' });
 			for (const execution of page.data) {

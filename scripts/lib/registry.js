@@ -42,7 +42,12 @@ function nodeClass(keyOrDefinition) {
 function sender(keyOrDefinition) {
 	if (typeof keyOrDefinition !== 'string') return keyOrDefinition;
 	const found = senders().find((candidate) => candidate.key === keyOrDefinition);
-	if (!found) throw new Error(`Unknown sender "${keyOrDefinition}"; use ${senders().map((s) => s.key).join(', ')}`);
+	if (!found)
+		throw new Error(
+			`Unknown sender "${keyOrDefinition}"; use ${senders()
+				.map((s) => s.key)
+				.join(', ')}`,
+		);
 	return found;
 }
 
@@ -72,7 +77,9 @@ function loadSamples(keyOrDefinition, { revision = '', nodesFolder } = {}) {
 	const result = {};
 	for (const file of fs.readdirSync(folder).sort()) {
 		if (!file.endsWith('.json') || file === WIRE_FILE) continue;
-		result[file.slice(0, -'.json'.length)] = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
+		result[file.slice(0, -'.json'.length)] = JSON.parse(
+			fs.readFileSync(path.join(folder, file), 'utf8'),
+		);
 	}
 	return result;
 }

@@ -21,7 +21,10 @@ function bodyText(body) {
 function qondorRequest(body, credential) {
 	return {
 		raw: Buffer.from(bodyText(body), 'utf8'),
-		headers: { 'content-type': 'application/json', [credential.headerName]: credential.headerSecret },
+		headers: {
+			'content-type': 'application/json',
+			[credential.headerName]: credential.headerSecret,
+		},
 	};
 }
 
@@ -34,7 +37,9 @@ function qondorRequest(body, credential) {
  */
 function crmRequest(body, secret, options = {}) {
 	const text = bodyText(body);
-	const id = options.id || `msg_${Date.now().toString(36)}${(counter++).toString(36)}${crypto.randomBytes(4).toString('hex')}`;
+	const id =
+		options.id ||
+		`msg_${Date.now().toString(36)}${(counter++).toString(36)}${crypto.randomBytes(4).toString('hex')}`;
 	const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
 	const signature = new Webhook(secret).sign(id, new Date(timestamp * 1000), text);
 	return {

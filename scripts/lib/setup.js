@@ -40,7 +40,10 @@ const TRIGGERS = {
 /** Fresh random secrets for a local instance. */
 function generateSecrets() {
 	return {
-		qondor: { headerName: 'X-Qondor-Webhook-Token', headerSecret: crypto.randomBytes(24).toString('base64url') },
+		qondor: {
+			headerName: 'X-Qondor-Webhook-Token',
+			headerSecret: crypto.randomBytes(24).toString('base64url'),
+		},
 		crm: { signingSecret: `whsec_${crypto.randomBytes(24).toString('base64')}` },
 		superoffice: { webhookSecret: crypto.randomBytes(24).toString('base64url') },
 	};
@@ -48,7 +51,8 @@ function generateSecrets() {
 
 /** Credential data as n8n stores it for each trigger's credential type. */
 function credentialData(trigger, secrets) {
-	if (trigger === 'crm') return { signingSecret: secrets.crm.signingSecret, previousSigningSecret: '' };
+	if (trigger === 'crm')
+		return { signingSecret: secrets.crm.signingSecret, previousSigningSecret: '' };
 	return secrets[trigger];
 }
 
@@ -92,4 +96,11 @@ function webhookPath(trigger, webhookId) {
 	return `${webhookId || TRIGGERS[trigger].webhookId}/${TRIGGERS[trigger].path}`;
 }
 
-module.exports = { TRIGGERS, PACKAGE_NAME, generateSecrets, credentialData, triggerWorkflow, webhookPath };
+module.exports = {
+	TRIGGERS,
+	PACKAGE_NAME,
+	generateSecrets,
+	credentialData,
+	triggerWorkflow,
+	webhookPath,
+};

@@ -31,7 +31,10 @@ function bookingWithCustomFields(body) {
 function quoteEvents() {
 	return Object.entries(loadFixtures('superoffice')).map(([event, body], index) => ({
 		event,
-		body: { ...body, EventId: `1fc5752a-6de8-412d-847a-12d5529a0e${String(index).padStart(2, '0')}` },
+		body: {
+			...body,
+			EventId: `1fc5752a-6de8-412d-847a-12d5529a0e${String(index).padStart(2, '0')}`,
+		},
 	}));
 }
 
@@ -41,18 +44,26 @@ function defineSuite(line) {
 	describe(`n8n ${version} on Node ${nodeMajor}: the package as a user meets it`, () => {
 		let env;
 		const accepted = { qondor: [], crm: [], superoffice: [] };
-		const counts = () => ({ qondor: accepted.qondor.length, crm: accepted.crm.length, superoffice: accepted.superoffice.length });
+		const counts = () => ({
+			qondor: accepted.qondor.length,
+			crm: accepted.crm.length,
+			superoffice: accepted.superoffice.length,
+		});
 
 		/** Wraps a test so a failure says where n8n's log is. */
 		const step = (name, fn, timeout = 120000) =>
-			it(name, async () => {
-				try {
-					await fn();
-				} catch (error) {
-					error.message = `${error.message}\n\n(n8n log: ${env ? env.logPath() : 'n8n did not start'})`;
-					throw error;
-				}
-			}, timeout);
+			it(
+				name,
+				async () => {
+					try {
+						await fn();
+					} catch (error) {
+						error.message = `${error.message}\n\n(n8n log: ${env ? env.logPath() : 'n8n did not start'})`;
+						throw error;
+					}
+				},
+				timeout,
+			);
 
 		async function expectExecutionCounts(expected) {
 			for (const [trigger, count] of Object.entries(expected)) {
@@ -61,7 +72,10 @@ function defineSuite(line) {
 			// Give n8n time to start any execution it should not have started, then count exactly.
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			for (const [trigger, count] of Object.entries(expected)) {
-				expect({ trigger, executions: (await env.executions(trigger)).length }).toEqual({ trigger, executions: count });
+				expect({ trigger, executions: (await env.executions(trigger)).length }).toEqual({
+					trigger,
+					executions: count,
+				});
 			}
 		}
 
@@ -73,222 +87,492 @@ function defineSuite(line) {
 			if (env) await env.stop();
 		}, 60000);
 
-		step('n8n lists the three trigger nodes with their icons, credentials and output schemas', async () => {
-			const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
-			const credentialTypes = await env.instance.request('GET', '/types/credentials.json');
-			for (const trigger of Object.values(TRIGGERS)) {
-				const type = nodeTypes.find((candidate) => candidate.name === trigger.nodeType);
-				expect(type).toBeDefined();
-				expect(type.displayName).toBe(trigger.nodeName);
-				expect(type.group).toEqual(['trigger']);
-				expect(type.credentials.map((credential) => credential.name)).toEqual(trigger.credentialTypes);
-				for (const credentialType of trigger.credentialTypes) {
-					expect(credentialTypes.map((credential) => credential.name)).toContain(credentialType);
+		step(
+			'n8n lists the three trigger nodes with their icons, credentials and output schemas',
+			async () => {
+				const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
+				const credentialTypes = await env.instance.request('GET', '/types/credentials.json');
+				for (const trigger of Object.values(TRIGGERS)) {
+					const type = nodeTypes.find((candidate) => candidate.name === trigger.nodeType);
+					expect(type).toBeDefined();
+					expect(type.displayName).toBe(trigger.nodeName);
+					expect(type.group).toEqual(['trigger']);
+					expect(type.credentials.map((credential) => credential.name)).toEqual(
+						trigger.credentialTypes,
+					);
+					for (const credentialType of trigger.credentialTypes) {
+						expect(credentialTypes.map((credential) => credential.name)).toContain(credentialType);
+					}
+					// The output schema the editor fetches to list the trigger's fields before its first event.
+					const schema = await fetch(
+						`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`,
+					);
+					expect(schema.status).toBe(200);
+					const folder = {
+						qondorTrigger: 'Qondor',
+						crmEventTrigger: 'CrmEvent',
+						superOfficeTrigger: 'SuperOffice',
+					}[trigger.nodeType.split('.')[1]];
+					expect(await schema.json()).toEqual(
+						require(`../../nodes/${folder}/__schema__/v1.0.0.json`),
+					);
+					for (const iconPath of [type.iconUrl.light, type.iconUrl.dark]) {
+						expect(iconPath).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/nodes/.+\\.svg$`));
+						const icon = await fetch(`${env.instance.baseUrl}/${iconPath}`);
+						expect(icon.status).toBe(200);
+						expect(await icon.text()).toMatch(/^<svg /);
+					}
 				}
-				// The output schema the editor fetches to list the trigger's fields before its first event.
-				const schema = await fetch(`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`);
-				expect(schema.status).toBe(200);
-				const folder = { qondorTrigger: 'Qondor', crmEventTrigger: 'CrmEvent', superOfficeTrigger: 'SuperOffice' }[trigger.nodeType.split('.')[1]];
-				expect(await schema.json()).toEqual(require(`../../nodes/${folder}/__schema__/v1.0.0.json`));
-				for (const iconPath of [type.iconUrl.light, type.iconUrl.dark]) {
-					expect(iconPath).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/nodes/.+\\.svg$`));
-					const icon = await fetch(`${env.instance.baseUrl}/${iconPath}`);
-					expect(icon.status).toBe(200);
-					expect(await icon.text()).toMatch(/^<svg /);
+			},
+		);
+
+		step(
+			'every Qondor topic, authenticated with the header, runs with the body as Qondor sent it',
+			async () => {
+				const seeds = loadFixtures('qondor');
+				for (const [topic, body] of Object.entries(seeds)) {
+					const response = await env.post('qondor', qondorRequest(body, env.secrets.qondor));
+					if (topic === 'PingV1') {
+						expect(response).toEqual({
+							status: 200,
+							body: {
+								status: 'ok',
+								reason: 'handshake',
+								message: 'Qondor connection check received',
+							},
+						});
+						continue;
+					}
+					expect(response).toEqual({
+						status: 200,
+						body: {
+							status: 'accepted',
+							reason: 'started',
+							message: `${topic} started the workflow`,
+						},
+					});
+					accepted.qondor.push(
+						topic === 'BookingConfirmedV1' ? bookingWithCustomFields(body) : body,
+					);
 				}
-			}
-		});
+				await env.waitForExecutions('qondor', accepted.qondor.length);
+				expect(await env.executionItems('qondor')).toEqual(accepted.qondor.map((item) => [item]));
+			},
+		);
 
-		step('every Qondor topic, authenticated with the header, runs with the body as Qondor sent it', async () => {
-			const seeds = loadFixtures('qondor');
-			for (const [topic, body] of Object.entries(seeds)) {
-				const response = await env.post('qondor', qondorRequest(body, env.secrets.qondor));
-				if (topic === 'PingV1') {
-					expect(response).toEqual({ status: 200, body: { status: 'ok', reason: 'handshake', message: 'Qondor connection check received' } });
-					continue;
+		step(
+			'every documented CRM event, signed with Standard Webhooks, runs with the envelope and its webhook-id',
+			async () => {
+				for (const [event, body] of Object.entries(loadFixtures('crm'))) {
+					const request = crmRequest(body, env.secrets.crm.signingSecret, {
+						id: `msg_e2e_${event}`,
+					});
+					const response = await env.post('crm', request);
+					expect(response.status).toBe(200);
+					accepted.crm.push({ ...body, webhookId: `msg_e2e_${event}` });
 				}
-				expect(response).toEqual({ status: 200, body: { status: 'accepted', reason: 'started', message: `${topic} started the workflow` } });
-				accepted.qondor.push(topic === 'BookingConfirmedV1' ? bookingWithCustomFields(body) : body);
-			}
-			await env.waitForExecutions('qondor', accepted.qondor.length);
-			expect(await env.executionItems('qondor')).toEqual(accepted.qondor.map((item) => [item]));
-		});
+				await env.waitForExecutions('crm', accepted.crm.length);
+				expect(await env.executionItems('crm')).toEqual(accepted.crm.map((item) => [item]));
+			},
+		);
 
-		step('every documented CRM event, signed with Standard Webhooks, runs with the envelope and its webhook-id', async () => {
-			for (const [event, body] of Object.entries(loadFixtures('crm'))) {
-				const request = crmRequest(body, env.secrets.crm.signingSecret, { id: `msg_e2e_${event}` });
-				const response = await env.post('crm', request);
-				expect(response.status).toBe(200);
-				accepted.crm.push({ ...body, webhookId: `msg_e2e_${event}` });
-			}
-			await env.waitForExecutions('crm', accepted.crm.length);
-			expect(await env.executionItems('crm')).toEqual(accepted.crm.map((item) => [item]));
-		});
-
-		step('every SuperOffice quote event, signed, runs with the body and delivery headers; the test event runs nothing', async () => {
-			const test = { EventId: 'e2e-test-event', Timestamp: '2024-05-02T10:00:00Z', Changes: [], Event: 'test', PrimaryKey: 0, Entity: 'test', ContextIdentifier: 'Cust12345', ChangedByAssociateId: 0, WebhookName: 'n8n' };
-			const testResponse = await env.post('superoffice', superOfficeRequest(test, env.secrets.superoffice.webhookSecret, { hookTest: true }));
-			expect(testResponse).toEqual({ status: 200, body: { status: 'ok', reason: 'handshake', message: 'SuperOffice connection check received' } });
-			for (const { event, body } of quoteEvents()) {
-				const response = await env.post('superoffice', superOfficeRequest(body, env.secrets.superoffice.webhookSecret, { retry: 0 }));
-				expect(response.status).toBe(200);
-				accepted.superoffice.push({
-					...body,
-					_delivery: { event, eventId: body.EventId, retry: 0, hookTest: false, userAgent: 'NetServer-Webhook/8.8.6684.1719' },
+		step(
+			'every SuperOffice quote event, signed, runs with the body and delivery headers; the test event runs nothing',
+			async () => {
+				const test = {
+					EventId: 'e2e-test-event',
+					Timestamp: '2024-05-02T10:00:00Z',
+					Changes: [],
+					Event: 'test',
+					PrimaryKey: 0,
+					Entity: 'test',
+					ContextIdentifier: 'Cust12345',
+					ChangedByAssociateId: 0,
+					WebhookName: 'n8n',
+				};
+				const testResponse = await env.post(
+					'superoffice',
+					superOfficeRequest(test, env.secrets.superoffice.webhookSecret, { hookTest: true }),
+				);
+				expect(testResponse).toEqual({
+					status: 200,
+					body: {
+						status: 'ok',
+						reason: 'handshake',
+						message: 'SuperOffice connection check received',
+					},
 				});
-			}
-			await env.waitForExecutions('superoffice', accepted.superoffice.length);
-			expect(await env.executionItems('superoffice')).toEqual(accepted.superoffice.map((item) => [item]));
-		});
-
-		step('forged, unsigned, stale, malformed and duplicate requests get their status and start no execution', async () => {
-			const offer = fixture('qondor', 'OfferSentV1');
-			const deal = fixture('crm', 'deal.created');
-			const [quote] = quoteEvents();
-			const { headerName, headerSecret } = env.secrets.qondor;
-			const crmSecret = env.secrets.crm.signingSecret;
-			const soSecret = env.secrets.superoffice.webhookSecret;
-			const now = Math.floor(Date.now() / 1000);
-			const forgedCrmSecret = `whsec_${Buffer.from('an attacker guessing the key').toString('base64')}`;
-			const cases = [
-				['qondor', 'wrong header value', qondorRequest(offer, { headerName, headerSecret: 'guess' }), 401, 'wrong-header-value'],
-				['qondor', 'no header', { raw: Buffer.from(JSON.stringify(offer)), headers: { 'content-type': 'application/json' } }, 401, 'missing-header'],
-				['qondor', 'malformed JSON', qondorRequest('{"topic":"OfferSentV1",', env.secrets.qondor), 400, 'invalid-body'],
-				['qondor', 'a JSON array', qondorRequest('[1,2]', env.secrets.qondor), 400, 'invalid-body'],
-				['qondor', 'no topic', qondorRequest({ webhookId: 'no-topic' }, env.secrets.qondor), 400, 'missing-event'],
-				['qondor', 'a duplicate webhookId', qondorRequest(offer, env.secrets.qondor), 200, 'duplicate'],
-				['crm', 'a forged signature', crmRequest(deal, forgedCrmSecret), 401, 'signature-mismatch'],
-				['crm', 'no signature', { raw: Buffer.from(JSON.stringify(deal)), headers: { 'content-type': 'application/json' } }, 401, 'missing-header'],
-				['crm', 'a stale timestamp', crmRequest(deal, crmSecret, { timestamp: now - 3600 }), 401, 'timestamp-out-of-window'],
-				['crm', 'a timestamp from the future', crmRequest(deal, crmSecret, { timestamp: now + 3600 }), 401, 'timestamp-out-of-window'],
-				['crm', 'malformed JSON, signed', crmRequest('{"event":', crmSecret), 400, 'invalid-body'],
-				['crm', 'a duplicate webhook-id', crmRequest(deal, crmSecret, { id: 'msg_e2e_deal.created' }), 200, 'duplicate'],
-				['superoffice', 'a forged signature', superOfficeRequest({ ...quote.body, EventId: 'forged' }, 'guess'), 401, 'signature-mismatch'],
-				['superoffice', 'no signature', superOfficeRequest({ ...quote.body, EventId: 'unsigned' }, undefined), 401, 'missing-signature'],
-				['superoffice', 'malformed JSON, signed (acknowledged, never an error status)', superOfficeRequest('{"Event":', soSecret), 200, 'invalid-body'],
-				['superoffice', 'a duplicate EventId', superOfficeRequest(quote.body, soSecret, { retry: 1 }), 200, 'duplicate'],
-			];
-			for (const [trigger, description, request, status, reason] of cases) {
-				const response = await env.post(trigger, request);
-				expect({ trigger, description, status: response.status, reason: response.body.reason }).toEqual({ trigger, description, status, reason });
-			}
-			await expectExecutionCounts(counts());
-		});
-
-		step('after a restart, events seen before are still duplicates and new events run', async () => {
-			await env.restart();
-			const offer = fixture('qondor', 'OfferAnsweredV1');
-			const replays = [
-				['qondor', qondorRequest(offer, env.secrets.qondor)],
-				['crm', crmRequest(fixture('crm', 'lead.created'), env.secrets.crm.signingSecret, { id: 'msg_e2e_lead.created' })],
-				['superoffice', superOfficeRequest(quoteEvents()[1].body, env.secrets.superoffice.webhookSecret, { retry: 2 })],
-			];
-			for (const [trigger, request] of replays) {
-				const response = await env.post(trigger, request);
-				expect({ trigger, status: response.status, reason: response.body.reason }).toEqual({ trigger, status: 200, reason: 'duplicate' });
-			}
-			const fresh = [
-				['qondor', qondorRequest({ ...offer, webhookId: 'after-restart-1' }, env.secrets.qondor)],
-				['crm', crmRequest(fixture('crm', 'lead.created'), env.secrets.crm.signingSecret, { id: 'msg_after_restart' })],
-				['superoffice', superOfficeRequest({ ...quoteEvents()[2].body, EventId: 'after-restart-1' }, env.secrets.superoffice.webhookSecret)],
-			];
-			for (const [trigger, request] of fresh) {
-				const response = await env.post(trigger, request);
-				expect({ trigger, status: response.status, reason: response.body.reason }).toEqual({ trigger, status: 200, reason: 'started' });
-				accepted[trigger].push('after-restart');
-			}
-			await expectExecutionCounts(counts());
-		}, 300000);
-
-		step('SuperOffice Trigger registers its own webhook at (a fake) SuperOffice, receives its events, and removes it', async () => {
-			const token = 'e2e-superoffice-api-token';
-			const fake = await startFakeSuperOffice({ auth: { type: 'bearer', token } });
-			try {
-				const credential = await env.instance.createCredentialAsEditor('SuperOffice API (fake)', 'superOfficeApi', {
-					baseUrl: fake.baseUrl,
-					authType: 'bearer',
-					accessToken: token,
-				});
-				const webhookId = '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e60';
-				const workflow = setupLib.triggerWorkflow('superoffice', { id: credential.id, name: 'SuperOffice API (fake)' }, {
-					name: 'SuperOffice automatic registration',
-					webhookId,
-					parameters: { authentication: 'onSite', events: ['quote.approved'] },
-				});
-				workflow.nodes[0].credentials = { superOfficeApi: { id: credential.id, name: 'SuperOffice API (fake)' } };
-				const created = await env.instance.createActiveWorkflow(workflow);
-				const url = env.instance.webhookUrl(setupLib.webhookPath('superoffice', webhookId));
-
-				// the registration SuperOffice received, and its test event answered 200
-				expect([...fake.webhooks.values()]).toEqual([
-					expect.objectContaining({ Name: `n8n: SuperOffice automatic registration (${created.id})`, Events: ['quote.approved'], TargetUrl: url, Type: 'webhook', State: 'Active' }),
-				]);
-				expect(Buffer.from(fake.webhooks.get(1).Secret, 'base64')).toHaveLength(32);
-				expect(fake.testDeliveries.map((delivery) => delivery.status)).toEqual([200]);
-
-				// a quote.approved fired by SuperOffice starts an execution
-				const [delivery] = await fake.fire('quote.approved', { primaryKey: 4711, eventId: 'e2e-auto-1' });
-				expect(delivery.status).toBe(200);
-				const deadline = Date.now() + 30000;
-				let executions = [];
-				while (Date.now() < deadline && !executions.some((execution) => execution.finished || execution.stoppedAt)) {
-					await new Promise((resolve) => setTimeout(resolve, 200));
-					executions = await env.instance.executions(created.id);
-				}
-				expect(executions).toHaveLength(1);
-				const items = require('../../scripts/lib/n8n').triggerItems(executions[0], 'SuperOffice Trigger');
-				expect(items).toEqual([expect.objectContaining({ Event: 'quote.approved', PrimaryKey: 4711, EventId: 'e2e-auto-1' })]);
-
-				// deactivating removes the webhook at SuperOffice
-				await env.instance.deactivate(created.id);
-				const deleted = Date.now() + 30000;
-				while (fake.webhooks.size > 0 && Date.now() < deleted) await new Promise((resolve) => setTimeout(resolve, 100));
-				expect(fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual(['/Cust12345/api/v1/Webhook/1']);
-				expect(fake.webhooks.size).toBe(0);
-
-				// when SuperOffice refuses, activation fails with a readable error and nothing is left registered
-				fake.failWith = 403;
-				const refused = await env.instance.activate(created.id).then(() => undefined, (error) => error);
-				expect(refused).toBeDefined();
-				expect(refused.message).toContain('lacks the licence or rights to manage webhooks');
-				expect(fake.webhooks.size).toBe(0);
-				const stored = await env.instance.api('GET', `/workflows/${created.id}`);
-				// n8n 1.x rolls the activation back; n8n 2.x keeps the workflow published with its
-				// trigger marked failed (the error above is what its editor shows).
-				if (line === 1) expect(stored.active).toBe(false);
-				expect(JSON.stringify(stored.staticData ?? {})).not.toContain('superOfficeWebhookId');
-			} finally {
-				await fake.close();
-			}
-		});
-
-		step('every example workflow in examples/ imports cleanly, with node types and versions n8n knows', async () => {
-			const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
-			const known = new Map();
-			for (const type of nodeTypes) {
-				const versions = Array.isArray(type.version) ? type.version : [type.version];
-				known.set(type.name, [...(known.get(type.name) ?? []), ...versions]);
-			}
-			const examples = loadExamples();
-			const imported = await importExamples(env.instance);
-			expect(imported).toHaveLength(examples.length);
-			for (const [index, created] of imported.entries()) {
-				const stored = await env.instance.api('GET', `/workflows/${created.id}`);
-				expect(stored.nodes.map((node) => node.name).sort()).toEqual(examples[index].workflow.nodes.map((node) => node.name).sort());
-				for (const node of stored.nodes) {
-					expect({ file: examples[index].file, node: node.name, known: known.get(node.type)?.includes(node.typeVersion) ?? false }).toEqual({
-						file: examples[index].file,
-						node: node.name,
-						known: true,
+				for (const { event, body } of quoteEvents()) {
+					const response = await env.post(
+						'superoffice',
+						superOfficeRequest(body, env.secrets.superoffice.webhookSecret, { retry: 0 }),
+					);
+					expect(response.status).toBe(200);
+					accepted.superoffice.push({
+						...body,
+						_delivery: {
+							event,
+							eventId: body.EventId,
+							retry: 0,
+							hookTest: false,
+							userAgent: 'NetServer-Webhook/8.8.6684.1719',
+						},
 					});
 				}
-			}
-		});
+				await env.waitForExecutions('superoffice', accepted.superoffice.length);
+				expect(await env.executionItems('superoffice')).toEqual(
+					accepted.superoffice.map((item) => [item]),
+				);
+			},
+		);
+
+		step(
+			'forged, unsigned, stale, malformed and duplicate requests get their status and start no execution',
+			async () => {
+				const offer = fixture('qondor', 'OfferSentV1');
+				const deal = fixture('crm', 'deal.created');
+				const [quote] = quoteEvents();
+				const { headerName, headerSecret } = env.secrets.qondor;
+				const crmSecret = env.secrets.crm.signingSecret;
+				const soSecret = env.secrets.superoffice.webhookSecret;
+				const now = Math.floor(Date.now() / 1000);
+				const forgedCrmSecret = `whsec_${Buffer.from('an attacker guessing the key').toString('base64')}`;
+				const cases = [
+					[
+						'qondor',
+						'wrong header value',
+						qondorRequest(offer, { headerName, headerSecret: 'guess' }),
+						401,
+						'wrong-header-value',
+					],
+					[
+						'qondor',
+						'no header',
+						{
+							raw: Buffer.from(JSON.stringify(offer)),
+							headers: { 'content-type': 'application/json' },
+						},
+						401,
+						'missing-header',
+					],
+					[
+						'qondor',
+						'malformed JSON',
+						qondorRequest('{"topic":"OfferSentV1",', env.secrets.qondor),
+						400,
+						'invalid-body',
+					],
+					[
+						'qondor',
+						'a JSON array',
+						qondorRequest('[1,2]', env.secrets.qondor),
+						400,
+						'invalid-body',
+					],
+					[
+						'qondor',
+						'no topic',
+						qondorRequest({ webhookId: 'no-topic' }, env.secrets.qondor),
+						400,
+						'missing-event',
+					],
+					[
+						'qondor',
+						'a duplicate webhookId',
+						qondorRequest(offer, env.secrets.qondor),
+						200,
+						'duplicate',
+					],
+					[
+						'crm',
+						'a forged signature',
+						crmRequest(deal, forgedCrmSecret),
+						401,
+						'signature-mismatch',
+					],
+					[
+						'crm',
+						'no signature',
+						{
+							raw: Buffer.from(JSON.stringify(deal)),
+							headers: { 'content-type': 'application/json' },
+						},
+						401,
+						'missing-header',
+					],
+					[
+						'crm',
+						'a stale timestamp',
+						crmRequest(deal, crmSecret, { timestamp: now - 3600 }),
+						401,
+						'timestamp-out-of-window',
+					],
+					[
+						'crm',
+						'a timestamp from the future',
+						crmRequest(deal, crmSecret, { timestamp: now + 3600 }),
+						401,
+						'timestamp-out-of-window',
+					],
+					[
+						'crm',
+						'malformed JSON, signed',
+						crmRequest('{"event":', crmSecret),
+						400,
+						'invalid-body',
+					],
+					[
+						'crm',
+						'a duplicate webhook-id',
+						crmRequest(deal, crmSecret, { id: 'msg_e2e_deal.created' }),
+						200,
+						'duplicate',
+					],
+					[
+						'superoffice',
+						'a forged signature',
+						superOfficeRequest({ ...quote.body, EventId: 'forged' }, 'guess'),
+						401,
+						'signature-mismatch',
+					],
+					[
+						'superoffice',
+						'no signature',
+						superOfficeRequest({ ...quote.body, EventId: 'unsigned' }, undefined),
+						401,
+						'missing-signature',
+					],
+					[
+						'superoffice',
+						'malformed JSON, signed (acknowledged, never an error status)',
+						superOfficeRequest('{"Event":', soSecret),
+						200,
+						'invalid-body',
+					],
+					[
+						'superoffice',
+						'a duplicate EventId',
+						superOfficeRequest(quote.body, soSecret, { retry: 1 }),
+						200,
+						'duplicate',
+					],
+				];
+				for (const [trigger, description, request, status, reason] of cases) {
+					const response = await env.post(trigger, request);
+					expect({
+						trigger,
+						description,
+						status: response.status,
+						reason: response.body.reason,
+					}).toEqual({ trigger, description, status, reason });
+				}
+				await expectExecutionCounts(counts());
+			},
+		);
+
+		step(
+			'after a restart, events seen before are still duplicates and new events run',
+			async () => {
+				await env.restart();
+				const offer = fixture('qondor', 'OfferAnsweredV1');
+				const replays = [
+					['qondor', qondorRequest(offer, env.secrets.qondor)],
+					[
+						'crm',
+						crmRequest(fixture('crm', 'lead.created'), env.secrets.crm.signingSecret, {
+							id: 'msg_e2e_lead.created',
+						}),
+					],
+					[
+						'superoffice',
+						superOfficeRequest(quoteEvents()[1].body, env.secrets.superoffice.webhookSecret, {
+							retry: 2,
+						}),
+					],
+				];
+				for (const [trigger, request] of replays) {
+					const response = await env.post(trigger, request);
+					expect({ trigger, status: response.status, reason: response.body.reason }).toEqual({
+						trigger,
+						status: 200,
+						reason: 'duplicate',
+					});
+				}
+				const fresh = [
+					['qondor', qondorRequest({ ...offer, webhookId: 'after-restart-1' }, env.secrets.qondor)],
+					[
+						'crm',
+						crmRequest(fixture('crm', 'lead.created'), env.secrets.crm.signingSecret, {
+							id: 'msg_after_restart',
+						}),
+					],
+					[
+						'superoffice',
+						superOfficeRequest(
+							{ ...quoteEvents()[2].body, EventId: 'after-restart-1' },
+							env.secrets.superoffice.webhookSecret,
+						),
+					],
+				];
+				for (const [trigger, request] of fresh) {
+					const response = await env.post(trigger, request);
+					expect({ trigger, status: response.status, reason: response.body.reason }).toEqual({
+						trigger,
+						status: 200,
+						reason: 'started',
+					});
+					accepted[trigger].push('after-restart');
+				}
+				await expectExecutionCounts(counts());
+			},
+			300000,
+		);
+
+		step(
+			'SuperOffice Trigger registers its own webhook at (a fake) SuperOffice, receives its events, and removes it',
+			async () => {
+				const token = 'e2e-superoffice-api-token';
+				const fake = await startFakeSuperOffice({ auth: { type: 'bearer', token } });
+				try {
+					const credential = await env.instance.createCredentialAsEditor(
+						'SuperOffice API (fake)',
+						'superOfficeApi',
+						{
+							baseUrl: fake.baseUrl,
+							authType: 'bearer',
+							accessToken: token,
+						},
+					);
+					const webhookId = '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e60';
+					const workflow = setupLib.triggerWorkflow(
+						'superoffice',
+						{ id: credential.id, name: 'SuperOffice API (fake)' },
+						{
+							name: 'SuperOffice automatic registration',
+							webhookId,
+							parameters: { authentication: 'onSite', events: ['quote.approved'] },
+						},
+					);
+					workflow.nodes[0].credentials = {
+						superOfficeApi: { id: credential.id, name: 'SuperOffice API (fake)' },
+					};
+					const created = await env.instance.createActiveWorkflow(workflow);
+					const url = env.instance.webhookUrl(setupLib.webhookPath('superoffice', webhookId));
+
+					// the registration SuperOffice received, and its test event answered 200
+					expect([...fake.webhooks.values()]).toEqual([
+						expect.objectContaining({
+							Name: `n8n: SuperOffice automatic registration (${created.id})`,
+							Events: ['quote.approved'],
+							TargetUrl: url,
+							Type: 'webhook',
+							State: 'Active',
+						}),
+					]);
+					expect(Buffer.from(fake.webhooks.get(1).Secret, 'base64')).toHaveLength(32);
+					expect(fake.testDeliveries.map((delivery) => delivery.status)).toEqual([200]);
+
+					// a quote.approved fired by SuperOffice starts an execution
+					const [delivery] = await fake.fire('quote.approved', {
+						primaryKey: 4711,
+						eventId: 'e2e-auto-1',
+					});
+					expect(delivery.status).toBe(200);
+					const deadline = Date.now() + 30000;
+					let executions = [];
+					while (
+						Date.now() < deadline &&
+						!executions.some((execution) => execution.finished || execution.stoppedAt)
+					) {
+						await new Promise((resolve) => setTimeout(resolve, 200));
+						executions = await env.instance.executions(created.id);
+					}
+					expect(executions).toHaveLength(1);
+					const items = require('../../scripts/lib/n8n').triggerItems(
+						executions[0],
+						'SuperOffice Trigger',
+					);
+					expect(items).toEqual([
+						expect.objectContaining({
+							Event: 'quote.approved',
+							PrimaryKey: 4711,
+							EventId: 'e2e-auto-1',
+						}),
+					]);
+
+					// deactivating removes the webhook at SuperOffice
+					await env.instance.deactivate(created.id);
+					const deleted = Date.now() + 30000;
+					while (fake.webhooks.size > 0 && Date.now() < deleted)
+						await new Promise((resolve) => setTimeout(resolve, 100));
+					expect(
+						fake.requests
+							.filter((request) => request.method === 'DELETE')
+							.map((request) => request.path),
+					).toEqual(['/Cust12345/api/v1/Webhook/1']);
+					expect(fake.webhooks.size).toBe(0);
+
+					// when SuperOffice refuses, activation fails with a readable error and nothing is left registered
+					fake.failWith = 403;
+					const refused = await env.instance.activate(created.id).then(
+						() => undefined,
+						(error) => error,
+					);
+					expect(refused).toBeDefined();
+					expect(refused.message).toContain('lacks the licence or rights to manage webhooks');
+					expect(fake.webhooks.size).toBe(0);
+					const stored = await env.instance.api('GET', `/workflows/${created.id}`);
+					// n8n 1.x rolls the activation back; n8n 2.x keeps the workflow published with its
+					// trigger marked failed (the error above is what its editor shows).
+					if (line === 1) expect(stored.active).toBe(false);
+					expect(JSON.stringify(stored.staticData ?? {})).not.toContain('superOfficeWebhookId');
+				} finally {
+					await fake.close();
+				}
+			},
+		);
+
+		step(
+			'every example workflow in examples/ imports cleanly, with node types and versions n8n knows',
+			async () => {
+				const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
+				const known = new Map();
+				for (const type of nodeTypes) {
+					const versions = Array.isArray(type.version) ? type.version : [type.version];
+					known.set(type.name, [...(known.get(type.name) ?? []), ...versions]);
+				}
+				const examples = loadExamples();
+				const imported = await importExamples(env.instance);
+				expect(imported).toHaveLength(examples.length);
+				for (const [index, created] of imported.entries()) {
+					const stored = await env.instance.api('GET', `/workflows/${created.id}`);
+					expect(stored.nodes.map((node) => node.name).sort()).toEqual(
+						examples[index].workflow.nodes.map((node) => node.name).sort(),
+					);
+					for (const node of stored.nodes) {
+						expect({
+							file: examples[index].file,
+							node: node.name,
+							known: known.get(node.type)?.includes(node.typeVersion) ?? false,
+						}).toEqual({
+							file: examples[index].file,
+							node: node.name,
+							known: true,
+						});
+					}
+				}
+			},
+		);
 
 		step('no secret appears in n8n’s log', async () => {
 			const log = env.log();
 			expect(log.length).toBeGreaterThan(0);
-			for (const secret of [env.secrets.qondor.headerSecret, env.secrets.crm.signingSecret, env.secrets.crm.signingSecret.slice(6), env.secrets.superoffice.webhookSecret]) {
+			for (const secret of [
+				env.secrets.qondor.headerSecret,
+				env.secrets.crm.signingSecret,
+				env.secrets.crm.signingSecret.slice(6),
+				env.secrets.superoffice.webhookSecret,
+			]) {
 				expect(log.includes(secret)).toBe(false);
 			}
 		});

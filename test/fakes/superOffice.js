@@ -12,11 +12,23 @@ const http = require('node:http');
 const USER_AGENT = 'NetServer-Webhook/8.8.6684.1719';
 const ASSOCIATE_ID = 37201;
 const STATES = ['Active', 'Stopped', 'TooManyErrors'];
-const UPDATABLE = ['Name', 'Events', 'TargetUrl', 'Secret', 'State', 'Headers', 'Properties', 'ErrorsEmail'];
+const UPDATABLE = [
+	'Name',
+	'Events',
+	'TargetUrl',
+	'Secret',
+	'State',
+	'Headers',
+	'Properties',
+	'ErrorsEmail',
+];
 const MAX_FAILURES = 9;
 const FAIL_BODIES = {
 	401: { Error: 'Unauthorized', Message: 'Invalid ticket or token' },
-	403: { Error: 'Forbidden', Message: 'The user does not have the rights or licence to manage webhooks' },
+	403: {
+		Error: 'Forbidden',
+		Message: 'The user does not have the rights or licence to manage webhooks',
+	},
 	500: { Error: 'InternalServerError', Message: 'Something went wrong' },
 };
 
@@ -37,8 +49,14 @@ function sign(raw, secret) {
 
 /** Checks the fields of a (partial) webhook that are present; throws a 400 on the first problem. */
 function validate(fields, requireHttps) {
-	if ('Name' in fields && (typeof fields.Name !== 'string' || fields.Name.trim() === '')) throw badRequest('Name must be a non-empty string');
-	if ('Events' in fields && (!Array.isArray(fields.Events) || fields.Events.length === 0 || !fields.Events.every((e) => typeof e === 'string' && e !== ''))) {
+	if ('Name' in fields && (typeof fields.Name !== 'string' || fields.Name.trim() === ''))
+		throw badRequest('Name must be a non-empty string');
+	if (
+		'Events' in fields &&
+		(!Array.isArray(fields.Events) ||
+			fields.Events.length === 0 ||
+			!fields.Events.every((e) => typeof e === 'string' && e !== ''))
+	) {
 		throw badRequest('Events must be a non-empty array of strings');
 	}
 	if ('TargetUrl' in fields) {
@@ -48,16 +66,32 @@ function validate(fields, requireHttps) {
 		} catch {
 			throw badRequest('TargetUrl must be a valid URL');
 		}
-		if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('TargetUrl must be a valid URL');
-		if (requireHttps && !String(fields.TargetUrl).startsWith('https://')) throw badRequest('TargetUrl must use https');
+		if (url.protocol !== 'http:' && url.protocol !== 'https:')
+			throw badRequest('TargetUrl must be a valid URL');
+		if (requireHttps && !String(fields.TargetUrl).startsWith('https://'))
+			throw badRequest('TargetUrl must use https');
 	}
-	if ('Type' in fields && fields.Type !== undefined && fields.Type !== null && fields.Type !== 'webhook') throw badRequest("Type must be 'webhook'");
-	if ('State' in fields && !STATES.includes(fields.State)) throw badRequest(`State must be one of ${STATES.join(', ')}`);
-	if ('Secret' in fields && fields.Secret !== null && typeof fields.Secret !== 'string') throw badRequest('Secret must be a string');
+	if (
+		'Type' in fields &&
+		fields.Type !== undefined &&
+		fields.Type !== null &&
+		fields.Type !== 'webhook'
+	)
+		throw badRequest("Type must be 'webhook'");
+	if ('State' in fields && !STATES.includes(fields.State))
+		throw badRequest(`State must be one of ${STATES.join(', ')}`);
+	if ('Secret' in fields && fields.Secret !== null && typeof fields.Secret !== 'string')
+		throw badRequest('Secret must be a string');
 	for (const name of ['Headers', 'Properties']) {
-		if (name in fields && fields[name] !== null && !isObject(fields[name])) throw badRequest(`${name} must be an object`);
+		if (name in fields && fields[name] !== null && !isObject(fields[name]))
+			throw badRequest(`${name} must be an object`);
 	}
-	if ('ErrorsEmail' in fields && fields.ErrorsEmail !== null && typeof fields.ErrorsEmail !== 'string') throw badRequest('ErrorsEmail must be a string');
+	if (
+		'ErrorsEmail' in fields &&
+		fields.ErrorsEmail !== null &&
+		typeof fields.ErrorsEmail !== 'string'
+	)
+		throw badRequest('ErrorsEmail must be a string');
 }
 
 /**
@@ -114,14 +148,20 @@ async function startFakeSuperOffice(options = {}) {
 	async function deliver(webhook, body, extraHeaders) {
 		const raw = Buffer.from(JSON.stringify(body), 'utf8');
 		const headers = {
-			...Object.fromEntries(Object.entries(isObject(webhook.Headers) ? webhook.Headers : {}).map(([k, v]) => [k, String(v)])),
+			...Object.fromEntries(
+				Object.entries(isObject(webhook.Headers) ? webhook.Headers : {}).map(([k, v]) => [
+					k,
+					String(v),
+				]),
+			),
 			'Content-Type': 'application/json; charset=utf-8',
 			'User-Agent': USER_AGENT,
 			'X-Superoffice-Event': String(body.Event),
 			'X-Superoffice-Eventid': String(body.EventId),
 			...extraHeaders,
 		};
-		if (typeof webhook.Secret === 'string' && webhook.Secret !== '') headers['X-Superoffice-Signature'] = sign(raw, webhook.Secret);
+		if (typeof webhook.Secret === 'string' && webhook.Secret !== '')
+			headers['X-Superoffice-Signature'] = sign(raw, webhook.Secret);
 		try {
 			const response = await fetch(webhook.TargetUrl, {
 				method: 'POST',
@@ -151,7 +191,13 @@ async function startFakeSuperOffice(options = {}) {
 			WebhookName: webhook.Name,
 		};
 		const result = await deliver(webhook, body, { 'X-Hook-Test': 'true' });
-		const record = { webhookId, status: result.status, body, headers: result.headers, responseBody: result.responseBody };
+		const record = {
+			webhookId,
+			status: result.status,
+			body,
+			headers: result.headers,
+			responseBody: result.responseBody,
+		};
 		if (result.error) record.error = result.error;
 		fake.testDeliveries.push(record);
 		return result;
@@ -163,9 +209,11 @@ async function startFakeSuperOffice(options = {}) {
 		const passed = result.status !== null && result.status >= 200 && result.status <= 299;
 		if (passed) return;
 		if (isNew) fake.testDeliveries[fake.testDeliveries.length - 1].webhookId = null; // never saved
-		throw badRequest(result.status === null
-			? `Webhook test failed: TargetUrl could not be reached: ${result.error}`
-			: `Webhook test failed: TargetUrl answered ${result.status}`);
+		throw badRequest(
+			result.status === null
+				? `Webhook test failed: TargetUrl could not be reached: ${result.error}`
+				: `Webhook test failed: TargetUrl answered ${result.status}`,
+		);
 	}
 
 	const present = (webhook) => ({ ...webhook, Secret: null }); // SuperOffice never echoes secrets
@@ -180,7 +228,10 @@ async function startFakeSuperOffice(options = {}) {
 	async function update(webhook, changes) {
 		validate(changes, fake.requireHttps);
 		const next = { ...webhook, ...changes };
-		if (next.TargetUrl !== webhook.TargetUrl || (next.Secret ?? null) !== (webhook.Secret ?? null)) {
+		if (
+			next.TargetUrl !== webhook.TargetUrl ||
+			(next.Secret ?? null) !== (webhook.Secret ?? null)
+		) {
 			await requireTestPasses(next, webhook.WebhookId, false);
 		}
 		if (changes.State === 'Active') fake.failures.set(webhook.WebhookId, 0); // re-activation
@@ -188,17 +239,21 @@ async function startFakeSuperOffice(options = {}) {
 		return webhook;
 	}
 
-	const pick = (body, names) => Object.fromEntries(names.filter((name) => name in body).map((name) => [name, body[name]]));
+	const pick = (body, names) =>
+		Object.fromEntries(names.filter((name) => name in body).map((name) => [name, body[name]]));
 
 	async function route(method, rest, readBody) {
 		const parts = rest.split('/').filter(Boolean);
-		if (parts.length === 0 || parts[0].toLowerCase() !== 'webhook' || parts.length > 2) return undefined;
+		if (parts.length === 0 || parts[0].toLowerCase() !== 'webhook' || parts.length > 2)
+			return undefined;
 		if (parts.length === 1) {
 			if (method === 'GET') return [200, [...fake.webhooks.values()].map(present)];
-			if (method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed here`);
+			if (method !== 'POST')
+				throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed here`);
 			const body = readBody();
 			if (!isObject(body)) throw badRequest('The body must be a webhook object');
-			for (const name of ['Name', 'Events', 'TargetUrl']) if (!(name in body)) throw badRequest(`${name} is required`);
+			for (const name of ['Name', 'Events', 'TargetUrl'])
+				if (!(name in body)) throw badRequest(`${name} is required`);
 			validate(body, fake.requireHttps);
 			const webhook = {
 				WebhookId: nextId,
@@ -222,13 +277,17 @@ async function startFakeSuperOffice(options = {}) {
 		}
 		const [, id] = parts;
 		if (id.toLowerCase() === 'test') {
-			if (method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed here`);
+			if (method !== 'POST')
+				throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed here`);
 			const body = readBody();
 			if (!isObject(body)) throw badRequest('The body must be a webhook object');
 			validate(pick(body, ['TargetUrl', 'Secret', 'Headers']), fake.requireHttps);
 			if (typeof body.TargetUrl !== 'string') throw badRequest('TargetUrl is required');
 			const result = await sendTestEvent({ ...body, Name: body.Name ?? '' }, null);
-			return [200, { Status: result.status ?? 0, Response: result.responseBody ?? result.error ?? '' }];
+			return [
+				200,
+				{ Status: result.status ?? 0, Response: result.responseBody ?? result.error ?? '' },
+			];
 		}
 		if (!/^\d+$/.test(id)) return undefined;
 		const webhook = find(id);
@@ -248,10 +307,14 @@ async function startFakeSuperOffice(options = {}) {
 			if (!Array.isArray(body)) throw badRequest('The body must be a JSON Patch array');
 			const changes = {};
 			for (const operation of body) {
-				if (!isObject(operation) || typeof operation.path !== 'string') throw badRequest('Each operation needs op and path');
-				const name = UPDATABLE.find((field) => field.toLowerCase() === operation.path.replace(/^\//, '').toLowerCase());
+				if (!isObject(operation) || typeof operation.path !== 'string')
+					throw badRequest('Each operation needs op and path');
+				const name = UPDATABLE.find(
+					(field) => field.toLowerCase() === operation.path.replace(/^\//, '').toLowerCase(),
+				);
 				if (!name) throw badRequest(`Cannot patch ${operation.path}`);
-				if (operation.op !== 'replace' && operation.op !== 'add') throw badRequest(`Unsupported op ${operation.op}`);
+				if (operation.op !== 'replace' && operation.op !== 'add')
+					throw badRequest(`Unsupported op ${operation.op}`);
 				changes[name] = operation.value;
 			}
 			return [200, present(await update(webhook, changes))];
@@ -267,15 +330,21 @@ async function startFakeSuperOffice(options = {}) {
 		const value = restParts.join(' ');
 		if (header === '') return 'Missing Authorization header';
 		if (auth.type === 'bearer') {
-			return scheme.toLowerCase() === 'bearer' && value === auth.token ? undefined : 'Invalid bearer token';
+			return scheme.toLowerCase() === 'bearer' && value === auth.token
+				? undefined
+				: 'Invalid bearer token';
 		}
 		if (auth.type === 'basic') {
 			const expected = Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64');
-			return scheme.toLowerCase() === 'basic' && value === expected ? undefined : 'Invalid user name or password';
+			return scheme.toLowerCase() === 'basic' && value === expected
+				? undefined
+				: 'Invalid user name or password';
 		}
 		if (auth.type === 'ticket') {
 			if (scheme.toLowerCase() !== 'soticket' || value !== auth.ticket) return 'Invalid ticket';
-			return headers['so-apptoken'] === auth.appToken ? undefined : 'Missing or invalid SO-AppToken';
+			return headers['so-apptoken'] === auth.appToken
+				? undefined
+				: 'Missing or invalid SO-AppToken';
 		}
 		return `Unknown auth type ${auth.type}`;
 	}
@@ -293,14 +362,28 @@ async function startFakeSuperOffice(options = {}) {
 				malformed = true;
 			}
 		}
-		fake.requests.push({ method: req.method, path: url.pathname, url: req.url, headers: req.headers, body });
-		if (fake.failWith) return [fake.failWith, FAIL_BODIES[fake.failWith] ?? { Error: 'Error', Message: `Failing with ${fake.failWith}` }];
+		fake.requests.push({
+			method: req.method,
+			path: url.pathname,
+			url: req.url,
+			headers: req.headers,
+			body,
+		});
+		if (fake.failWith)
+			return [
+				fake.failWith,
+				FAIL_BODIES[fake.failWith] ?? { Error: 'Error', Message: `Failing with ${fake.failWith}` },
+			];
 		const problem = authError(req.headers);
 		if (problem) return [401, { Error: 'Unauthorized', Message: problem }];
 		const notFound = [404, { Error: 'NotFound', Message: `No resource at ${url.pathname}` }];
 		const path = url.pathname.replace(/\/+$/, '');
 		if (path !== prefix && !path.startsWith(`${prefix}/`)) return notFound;
-		if (!fake.webhookAgentEnabled) return [404, { Error: 'NotFound', Message: 'The webhook agent is not available for this tenant' }];
+		if (!fake.webhookAgentEnabled)
+			return [
+				404,
+				{ Error: 'NotFound', Message: 'The webhook agent is not available for this tenant' },
+			];
 		const readBody = () => {
 			if (malformed) throw badRequest('Malformed JSON body');
 			return body;
@@ -308,7 +391,8 @@ async function startFakeSuperOffice(options = {}) {
 		try {
 			return (await route(req.method, path.slice(prefix.length), readBody)) ?? notFound;
 		} catch (error) {
-			if (error instanceof ApiError) return [error.status, { Error: error.error, Message: error.message }];
+			if (error instanceof ApiError)
+				return [error.status, { Error: error.error, Message: error.message }];
 			return [500, { Error: 'InternalServerError', Message: String(error?.message ?? error) }];
 		}
 	}
@@ -321,7 +405,9 @@ async function startFakeSuperOffice(options = {}) {
 			if (answer === undefined) {
 				res.writeHead(status).end();
 			} else {
-				res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer));
+				res
+					.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' })
+					.end(JSON.stringify(answer));
 			}
 		});
 	});
@@ -332,7 +418,8 @@ async function startFakeSuperOffice(options = {}) {
 	 */
 	async function fire(event, opts = {}) {
 		const results = [];
-		const matches = (entry) => entry === event || (entry.endsWith('*') && event.startsWith(entry.slice(0, -1)));
+		const matches = (entry) =>
+			entry === event || (entry.endsWith('*') && event.startsWith(entry.slice(0, -1)));
 		for (const webhook of [...fake.webhooks.values()]) {
 			if (webhook.State !== 'Active' || !webhook.Events.some(matches)) continue;
 			const body = {
@@ -360,7 +447,11 @@ async function startFakeSuperOffice(options = {}) {
 				fake.failures.set(webhook.WebhookId, count);
 				if (count >= MAX_FAILURES) webhook.State = 'TooManyErrors';
 			}
-			const entry = { webhookId: webhook.WebhookId, status: result.status, responseBody: result.responseBody };
+			const entry = {
+				webhookId: webhook.WebhookId,
+				status: result.status,
+				responseBody: result.responseBody,
+			};
 			if (result.error) entry.error = result.error;
 			results.push(entry);
 		}

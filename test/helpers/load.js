@@ -22,7 +22,11 @@ async function pool(tasks, concurrency) {
  */
 async function postEvent(url, request) {
 	try {
-		const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.raw });
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: request.headers,
+			body: request.raw,
+		});
 		const text = await response.text();
 		let reason;
 		try {

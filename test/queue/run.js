@@ -58,7 +58,14 @@ async function startCluster(folder) {
 	const start = async (name, command) => {
 		const userFolder = path.join(folder, name);
 		n8n.installPackage(userFolder, tarball);
-		const instance = new n8n.N8nInstance({ runtime, userFolder, port: await n8n.freePort(), encryptionKey, env, command });
+		const instance = new n8n.N8nInstance({
+			runtime,
+			userFolder,
+			port: await n8n.freePort(),
+			encryptionKey,
+			env,
+			command,
+		});
 		processes.push(instance);
 		process.stderr.write(`[queue] n8n ${command} (${name}) log: ${instance.logFile}\n`);
 		await instance.start();
@@ -103,7 +110,12 @@ function newEvent(trigger, secrets) {
 		const body = { ...fixture('qondor', 'OfferSentV1'), webhookId: id };
 		return { trigger, id, build: () => qondorRequest(body, secrets.qondor) };
 	}
-	if (trigger === 'crm') return { trigger, id, build: () => crmRequest(fixture('crm', 'deal.created'), secrets.crm.signingSecret, { id }) };
+	if (trigger === 'crm')
+		return {
+			trigger,
+			id,
+			build: () => crmRequest(fixture('crm', 'deal.created'), secrets.crm.signingSecret, { id }),
+		};
 	const body = { ...fixture('superoffice', 'quote.approved'), EventId: id };
 	return { trigger, id, build: () => superOfficeRequest(body, secrets.superoffice.webhookSecret) };
 }
@@ -121,33 +133,68 @@ async function main() {
 		const secrets = setup.generateSecrets();
 		const workflows = {};
 		for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
-			const credential = await mainProcess.createCredential(`${spec.nodeName} queue`, spec.credentialType, setup.credentialData(trigger, secrets));
-			const created = await mainProcess.createActiveWorkflow(setup.triggerWorkflow(trigger, { id: credential.id, name: `${spec.nodeName} queue` }));
-			workflows[trigger] = { id: created.id, nodeName: spec.nodeName, path: setup.webhookPath(trigger) };
+			const credential = await mainProcess.createCredential(
+				`${spec.nodeName} queue`,
+				spec.credentialType,
+				setup.credentialData(trigger, secrets),
+			);
+			const created = await mainProcess.createActiveWorkflow(
+				setup.triggerWorkflow(trigger, { id: credential.id, name: `${spec.nodeName} queue` }),
+			);
+			workflows[trigger] = {
+				id: created.id,
+				nodeName: spec.nodeName,
+				path: setup.webhookPath(trigger),
+			};
 		}
 		const urlOf = (trigger, index) => webhooks[index % 2].webhookUrl(workflows[trigger].path);
 
 		// 1. End-to-end cases over both webhook processes
 		const accepted = { qondor: 0, crm: 0, superoffice: 0 };
 		const seeds = [
-			...Object.entries(loadFixtures('qondor')).filter(([topic]) => topic !== 'PingV1').map(([, body]) => ['qondor', body, () => qondorRequest(body, secrets.qondor)]),
-			...Object.entries(loadFixtures('crm')).map(([event, body]) => ['crm', body, () => crmRequest(body, secrets.crm.signingSecret, { id: `msg_queue_${event}` })]),
+			...Object.entries(loadFixtures('qondor'))
+				.filter(([topic]) => topic !== 'PingV1')
+				.map(([, body]) => ['qondor', body, () => qondorRequest(body, secrets.qondor)]),
+			...Object.entries(loadFixtures('crm')).map(([event, body]) => [
+				'crm',
+				body,
+				() => crmRequest(body, secrets.crm.signingSecret, { id: `msg_queue_${event}` }),
+			]),
 			...Object.entries(loadFixtures('superoffice')).map(([, body], index) => {
 				const unique = { ...body, EventId: `queue-quote-${index}` };
-				return ['superoffice', unique, () => superOfficeRequest(unique, secrets.superoffice.webhookSecret)];
+				return [
+					'superoffice',
+					unique,
+					() => superOfficeRequest(unique, secrets.superoffice.webhookSecret),
+				];
 			}),
 		];
 		for (const [index, [trigger, , build]] of seeds.entries()) {
 			const result = await post(urlOf(trigger, index), build());
-			check(result.status === 200 && result.reason === 'started', `e2e: a ${trigger} seed event on webhook process ${(index % 2) + 1} answered ${result.status} ${result.reason}`);
+			check(
+				result.status === 200 && result.reason === 'started',
+				`e2e: a ${trigger} seed event on webhook process ${(index % 2) + 1} answered ${result.status} ${result.reason}`,
+			);
 			accepted[trigger]++;
 			// One delivery at a time, as a sender retrying later would: the trigger's state is saved
 			// after each answer, and deliveries that overlap in different processes can overwrite it.
 			await n8n.sleep(300);
 		}
 		const forged = [
-			['qondor', qondorRequest(fixture('qondor', 'OfferSentV1'), { headerName: secrets.qondor.headerName, headerSecret: 'guess' })],
-			['crm', crmRequest(fixture('crm', 'deal.created'), `whsec_${crypto.randomBytes(24).toString('base64')}`)],
+			[
+				'qondor',
+				qondorRequest(fixture('qondor', 'OfferSentV1'), {
+					headerName: secrets.qondor.headerName,
+					headerSecret: 'guess',
+				}),
+			],
+			[
+				'crm',
+				crmRequest(
+					fixture('crm', 'deal.created'),
+					`whsec_${crypto.randomBytes(24).toString('base64')}`,
+				),
+			],
 			['superoffice', superOfficeRequest(fixture('superoffice', 'quote.sent'), 'guess')],
 		];
 		for (const [index, [trigger, request]] of forged.entries()) {
@@ -160,26 +207,46 @@ async function main() {
 		await n8n.sleep(1000);
 		for (const [index, [trigger, , build]] of seeds.entries()) {
 			const result = await post(urlOf(trigger, index + 1), build());
-			check(result.status === 200 && result.reason === 'duplicate', `e2e: a re-sent ${trigger} seed event on the other webhook process answered ${result.status} ${result.reason}`);
+			check(
+				result.status === 200 && result.reason === 'duplicate',
+				`e2e: a re-sent ${trigger} seed event on the other webhook process answered ${result.status} ${result.reason}`,
+			);
 		}
 		for (const trigger of Object.keys(workflows)) {
-			const executions = await waitForExecutions(mainProcess, workflows[trigger].id, accepted[trigger]);
-			check(executions.length === accepted[trigger], `e2e: ${trigger} has ${executions.length} executions, expected ${accepted[trigger]}`);
+			const executions = await waitForExecutions(
+				mainProcess,
+				workflows[trigger].id,
+				accepted[trigger],
+			);
+			check(
+				executions.length === accepted[trigger],
+				`e2e: ${trigger} has ${executions.length} executions, expected ${accepted[trigger]}`,
+			);
 		}
 		summary.e2e = { events: seeds.length, forged: forged.length * 2, duplicates: seeds.length };
 
 		// 2. and 3. Load with duplicates: round-robin, then routed by event id
 		for (const routing of ['round-robin', 'by event id']) {
-			const triggers = routing === 'round-robin' ? ['qondor', 'crm', 'superoffice'] : ['crm', 'superoffice'];
+			const triggers =
+				routing === 'round-robin' ? ['qondor', 'crm', 'superoffice'] : ['crm', 'superoffice'];
 			const before = {};
-			for (const trigger of triggers) before[trigger] = (await mainProcess.executions(workflows[trigger].id, { includeData: false })).length;
+			for (const trigger of triggers)
+				before[trigger] = (
+					await mainProcess.executions(workflows[trigger].id, { includeData: false })
+				).length;
 			const unique = Math.round(LOAD / 1.2);
-			const events = Array.from({ length: unique }, (_, i) => newEvent(triggers[i % triggers.length], secrets));
+			const events = Array.from({ length: unique }, (_, i) =>
+				newEvent(triggers[i % triggers.length], secrets),
+			);
 			const sends = [...events];
 			for (let i = 0; i < LOAD - unique; i++) {
 				// a copy sent soon after the original (a sender's retry), wherever the router puts it
 				const original = Math.floor(Math.random() * events.length);
-				sends.splice(Math.min(sends.length, original + 1 + Math.floor(Math.random() * 40)), 0, events[original]);
+				sends.splice(
+					Math.min(sends.length, original + 1 + Math.floor(Math.random() * 40)),
+					0,
+					events[original],
+				);
 			}
 			let turn = 0;
 			const route = (event) => {
@@ -187,14 +254,24 @@ async function main() {
 				return crypto.createHash('sha256').update(event.id).digest()[0];
 			};
 			const started = Date.now();
-			const results = await pool(sends.map((event) => () => post(urlOf(event.trigger, route(event)), event.build())), 20);
+			const results = await pool(
+				sends.map((event) => () => post(urlOf(event.trigger, route(event)), event.build())),
+				20,
+			);
 			const seconds = (Date.now() - started) / 1000;
-			check(results.every((result) => result.status === 200), `load (${routing}): not every answer was 200: ${JSON.stringify(results.filter((r) => r.status !== 200).slice(0, 3))}`);
+			check(
+				results.every((result) => result.status === 200),
+				`load (${routing}): not every answer was 200: ${JSON.stringify(results.filter((r) => r.status !== 200).slice(0, 3))}`,
+			);
 			const perTrigger = {};
 			let slipped = 0;
 			for (const trigger of triggers) {
 				const expected = events.filter((event) => event.trigger === trigger);
-				await waitForExecutions(mainProcess, workflows[trigger].id, before[trigger] + expected.length);
+				await waitForExecutions(
+					mainProcess,
+					workflows[trigger].id,
+					before[trigger] + expected.length,
+				);
 				// Count by event id, among this phase's events only (a copy from an earlier phase may
 				// still have been finishing when this one started).
 				const phaseIds = new Set(expected.map((event) => event.id));
@@ -203,35 +280,71 @@ async function main() {
 					const id = eventIdOf(execution, workflows[trigger].nodeName);
 					if (phaseIds.has(id)) ids.set(id, (ids.get(id) ?? 0) + 1);
 				}
-				const all = { length: before[trigger] + [...ids.values()].reduce((sum, count) => sum + count, 0) };
+				const all = {
+					length: before[trigger] + [...ids.values()].reduce((sum, count) => sum + count, 0),
+				};
 				const missing = expected.filter((event) => !ids.has(event.id)).length;
 				const extra = [...ids.values()].reduce((sum, count) => sum + count - 1, 0);
 				slipped += extra;
 				check(missing === 0, `load (${routing}): ${missing} unique ${trigger} events never ran`);
-				perTrigger[trigger] = { unique: expected.length, executions: all.length - before[trigger], slipped: extra };
+				perTrigger[trigger] = {
+					unique: expected.length,
+					executions: all.length - before[trigger],
+					slipped: extra,
+				};
 			}
 			// Copies routed to one process meet its in-memory window; the same-instant check below
 			// holds that to exactly-once. Under this load a rare slip was seen once (2 of 333), not
 			// explained yet, hence a bound rather than zero here.
-			if (routing === 'by event id') check(slipped <= Math.ceil(0.01 * (sends.length - unique)), `load (by event id): ${slipped} duplicates ran although copies reached the same process`);
-			summary[routing] = { requests: sends.length, unique, resent: sends.length - unique, seconds, perTrigger, slipped, answers: results.reduce((acc, r) => ({ ...acc, [r.reason]: (acc[r.reason] ?? 0) + 1 }), {}) };
+			if (routing === 'by event id')
+				check(
+					slipped <= Math.ceil(0.01 * (sends.length - unique)),
+					`load (by event id): ${slipped} duplicates ran although copies reached the same process`,
+				);
+			summary[routing] = {
+				requests: sends.length,
+				unique,
+				resent: sends.length - unique,
+				seconds,
+				perTrigger,
+				slipped,
+				answers: results.reduce((acc, r) => ({ ...acc, [r.reason]: (acc[r.reason] ?? 0) + 1 }), {}),
+			};
 		}
 		// 4. Copies sent at the same instant to the same webhook process: exactly one runs.
 		{
-			const before = (await mainProcess.executions(workflows.crm.id, { includeData: false })).length;
+			const before = (await mainProcess.executions(workflows.crm.id, { includeData: false }))
+				.length;
 			const pairs = Array.from({ length: 200 }, () => newEvent('crm', secrets));
 			const results = await pool(
-				pairs.map((event, index) => () => Promise.all([post(urlOf('crm', index), event.build()), post(urlOf('crm', index), event.build())])),
+				pairs.map(
+					(event, index) => () =>
+						Promise.all([
+							post(urlOf('crm', index), event.build()),
+							post(urlOf('crm', index), event.build()),
+						]),
+				),
 				10,
 			);
-			const bothStarted = results.filter(([a, b]) => a.reason === 'started' && b.reason === 'started').length;
+			const bothStarted = results.filter(
+				([a, b]) => a.reason === 'started' && b.reason === 'started',
+			).length;
 			const after = await waitForExecutions(mainProcess, workflows.crm.id, before + pairs.length);
-			check(bothStarted === 0, `same instant, same process: ${bothStarted} of ${pairs.length} pairs both started`);
-			check(after.length - before === pairs.length, `same instant, same process: ${after.length - before} executions for ${pairs.length} events`);
+			check(
+				bothStarted === 0,
+				`same instant, same process: ${bothStarted} of ${pairs.length} pairs both started`,
+			);
+			check(
+				after.length - before === pairs.length,
+				`same instant, same process: ${after.length - before} executions for ${pairs.length} events`,
+			);
 			summary.sameInstant = { pairs: pairs.length, bothStarted, executions: after.length - before };
 		}
 		for (const instance of cluster.processes) {
-			check(instance.child && instance.child.exitCode === null, `n8n ${instance.command} (${path.basename(instance.userFolder)}) is not running any more`);
+			check(
+				instance.child && instance.child.exitCode === null,
+				`n8n ${instance.command} (${path.basename(instance.userFolder)}) is not running any more`,
+			);
 		}
 	} catch (error) {
 		failures.push(`${error.stack || error}`);
@@ -239,22 +352,45 @@ async function main() {
 		if (cluster) await cluster.stop();
 	}
 
-	const lines = ['', `Queue mode: n8n ${n8n.LINES[1].version}, PostgreSQL, Redis, main + 2 webhook processes + 1 worker`, ''];
-	if (summary.e2e) lines.push(`End-to-end: ${summary.e2e.events} signed events, ${summary.e2e.forged} forged requests, ${summary.e2e.duplicates} re-sent to the other webhook process`);
+	const lines = [
+		'',
+		`Queue mode: n8n ${n8n.LINES[1].version}, PostgreSQL, Redis, main + 2 webhook processes + 1 worker`,
+		'',
+	];
+	if (summary.e2e)
+		lines.push(
+			`End-to-end: ${summary.e2e.events} signed events, ${summary.e2e.forged} forged requests, ${summary.e2e.duplicates} re-sent to the other webhook process`,
+		);
 	for (const routing of ['round-robin', 'by event id']) {
 		const row = summary[routing];
 		if (!row) continue;
-		lines.push('', `Load, ${routing}: ${row.requests} requests (${row.unique} unique, ${row.resent} re-sent) at concurrency 20 in ${row.seconds.toFixed(1)} s`);
+		lines.push(
+			'',
+			`Load, ${routing}: ${row.requests} requests (${row.unique} unique, ${row.resent} re-sent) at concurrency 20 in ${row.seconds.toFixed(1)} s`,
+		);
 		lines.push(`  answers: ${JSON.stringify(row.answers)}`);
 		for (const [trigger, counts] of Object.entries(row.perTrigger)) {
-			lines.push(`  ${trigger.padEnd(12)} unique ${counts.unique}, executions ${counts.executions}, duplicates that ran: ${counts.slipped}`);
+			lines.push(
+				`  ${trigger.padEnd(12)} unique ${counts.unique}, executions ${counts.executions}, duplicates that ran: ${counts.slipped}`,
+			);
 		}
-		lines.push(`  every unique event ran; duplicates that slipped through: ${row.slipped} of ${row.resent} re-sent`);
+		lines.push(
+			`  every unique event ran; duplicates that slipped through: ${row.slipped} of ${row.resent} re-sent`,
+		);
 	}
 	if (summary.sameInstant) {
-		lines.push('', `Same id sent twice at the same instant to one webhook process: ${summary.sameInstant.pairs} pairs, both ran: ${summary.sameInstant.bothStarted}`);
+		lines.push(
+			'',
+			`Same id sent twice at the same instant to one webhook process: ${summary.sameInstant.pairs} pairs, both ran: ${summary.sameInstant.bothStarted}`,
+		);
 	}
-	lines.push('', failures.length ? `FAILED (${failures.length}):\n  ${failures.join('\n  ')}\n  logs: ${folder}` : 'PASSED', '');
+	lines.push(
+		'',
+		failures.length
+			? `FAILED (${failures.length}):\n  ${failures.join('\n  ')}\n  logs: ${folder}`
+			: 'PASSED',
+		'',
+	);
 	process.stdout.write(lines.join('\n'));
 	if (!failures.length) fs.rmSync(folder, { recursive: true, force: true });
 	process.exit(failures.length ? 1 : 0);

@@ -15,7 +15,9 @@ function log(message) {
 function postgresBin() {
 	const root = '/usr/lib/postgresql';
 	if (!fs.existsSync(root)) return undefined;
-	const versions = fs.readdirSync(root).filter((name) => fs.existsSync(path.join(root, name, 'bin', 'initdb')));
+	const versions = fs
+		.readdirSync(root)
+		.filter((name) => fs.existsSync(path.join(root, name, 'bin', 'initdb')));
 	versions.sort((a, b) => Number(b) - Number(a));
 	return versions.length ? path.join(root, versions[0], 'bin') : undefined;
 }
@@ -34,7 +36,10 @@ function ensurePackages() {
 	log(`installing ${missing.join(', ')} from Debian's packages`);
 	const run = (args) => {
 		const [command, ...rest] = [...asRoot, ...args];
-		execFileSync(command, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+		execFileSync(command, rest, {
+			stdio: ['ignore', 'ignore', 'inherit'],
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		});
 	};
 	run(['apt-get', 'update', '-q']);
 	run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing]);
@@ -42,8 +47,14 @@ function ensurePackages() {
 
 /** Runs a PostgreSQL binary as the postgres user when we are root (PostgreSQL refuses root). */
 function asPostgres(binary, args, options = {}) {
-	const command = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', binary, ...args] : [binary, ...args];
-	return execFileSync(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+	const command =
+		process.getuid?.() === 0
+			? ['runuser', '-u', 'postgres', '--', binary, ...args]
+			: [binary, ...args];
+	return execFileSync(command[0], command.slice(1), {
+		stdio: ['ignore', 'pipe', 'pipe'],
+		...options,
+	});
 }
 
 /**
@@ -63,10 +74,24 @@ async function startPostgres(folder) {
 	const port = await freePort();
 	asPostgres(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'n8n', '--no-sync']);
 	asPostgres(path.join(bin, 'pg_ctl'), [
-		'-D', data, '-l', path.join(folder, 'postgres.log'), '-w', 'start',
-		'-o', `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+		'-D',
+		data,
+		'-l',
+		path.join(folder, 'postgres.log'),
+		'-w',
+		'start',
+		'-o',
+		`-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
 	]);
-	asPostgres(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n']);
+	asPostgres(path.join(bin, 'createdb'), [
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(port),
+		'-U',
+		'n8n',
+		'n8n',
+	]);
 	log(`PostgreSQL on 127.0.0.1:${port}`);
 	return {
 		port,
@@ -83,11 +108,31 @@ async function startPostgres(folder) {
 /** A Redis server on 127.0.0.1 without persistence. */
 async function startRedis(folder) {
 	const port = await freePort();
-	const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', folder], {
-		stdio: ['ignore', fs.openSync(path.join(folder, 'redis.log'), 'a'), 'inherit'],
-	});
+	const child = spawn(
+		'redis-server',
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			folder,
+		],
+		{
+			stdio: ['ignore', fs.openSync(path.join(folder, 'redis.log'), 'a'), 'inherit'],
+		},
+	);
 	for (let i = 0; i < 100; i++) {
-		if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG') break;
+		if (
+			spawnSync('redis-cli', ['-p', String(port), 'ping'])
+				.stdout?.toString()
+				.trim() === 'PONG'
+		)
+			break;
 		await sleep(100);
 	}
 	log(`Redis on 127.0.0.1:${port}`);
@@ -95,7 +140,9 @@ async function startRedis(folder) {
 		port,
 		async stop() {
 			child.kill('SIGTERM');
-			await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+			await new Promise((resolve) =>
+				child.exitCode !== null ? resolve() : child.once('exit', resolve),
+			);
 		},
 	};
 }

@@ -25,7 +25,14 @@ function dechunk(buffer) {
  * @param {{ port: number, path: string, method?: string, headers: Array<[string, string]>, body?: Buffer, timeoutMs?: number }} request
  * @returns {Promise<{ status: number, body: string, error?: string }>}
  */
-function rawRequest({ port, path, method = 'POST', headers, body = Buffer.alloc(0), timeoutMs = 60000 }) {
+function rawRequest({
+	port,
+	path,
+	method = 'POST',
+	headers,
+	body = Buffer.alloc(0),
+	timeoutMs = 60000,
+}) {
 	return new Promise((resolve) => {
 		const socket = net.connect(port, '127.0.0.1');
 		const chunks = [];
@@ -47,7 +54,8 @@ function rawRequest({ port, path, method = 'POST', headers, body = Buffer.alloc(
 		socket.on('close', () => {
 			const response = Buffer.concat(chunks);
 			const headerEnd = response.indexOf('\r\n\r\n');
-			if (headerEnd === -1) return finish({ status: 0, body: '', error: socketError ?? 'no response' });
+			if (headerEnd === -1)
+				return finish({ status: 0, body: '', error: socketError ?? 'no response' });
 			const head = response.subarray(0, headerEnd).toString('latin1');
 			const status = Number(head.split(' ')[1]);
 			let payload = response.subarray(headerEnd + 4);
@@ -55,7 +63,12 @@ function rawRequest({ port, path, method = 'POST', headers, body = Buffer.alloc(
 			finish({ status, body: payload.toString('utf8') });
 		});
 		socket.on('connect', () => {
-			const lines = [`${method} ${path} HTTP/1.1`, `Host: localhost:${port}`, 'Connection: close', `Content-Length: ${body.length}`];
+			const lines = [
+				`${method} ${path} HTTP/1.1`,
+				`Host: localhost:${port}`,
+				'Connection: close',
+				`Content-Length: ${body.length}`,
+			];
 			for (const [name, value] of headers) lines.push(`${name}: ${value}`);
 			socket.write(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
 		});

@@ -47,7 +47,12 @@ function generator(seed) {
 		next,
 		int: (n) => Math.floor(next() * n),
 		pick: (list) => list[Math.floor(next() * list.length)],
-		id: () => Array.from({ length: 4 }, () => Math.floor(next() * 0xffffffff).toString(16).padStart(8, '0')).join('-'),
+		id: () =>
+			Array.from({ length: 4 }, () =>
+				Math.floor(next() * 0xffffffff)
+					.toString(16)
+					.padStart(8, '0'),
+			).join('-'),
 	};
 }
 
@@ -61,15 +66,36 @@ function check(condition, message) {
 // Events with fresh ids, and requests as each sender makes them.
 
 function qondorEvent(random) {
-	const topic = random.pick(['OfferSentV1', 'OfferAnsweredV1', 'ProjectCreatedV1', 'ProjectStatusChangedV1', 'BookingConfirmedV1']);
+	const topic = random.pick([
+		'OfferSentV1',
+		'OfferAnsweredV1',
+		'ProjectCreatedV1',
+		'ProjectStatusChangedV1',
+		'BookingConfirmedV1',
+	]);
 	return { ...fixture('qondor', topic), webhookId: random.id() };
 }
 function crmEvent(random) {
-	const body = fixture('crm', random.pick(['lead.created', 'deal.created', 'client.created', 'invoice.created', 'quotation.created']));
+	const body = fixture(
+		'crm',
+		random.pick([
+			'lead.created',
+			'deal.created',
+			'client.created',
+			'invoice.created',
+			'quotation.created',
+		]),
+	);
 	return { ...body, payload: { ...body.payload, id: `rec_${random.id()}` } };
 }
 function superOfficeEvent(random) {
-	return { ...fixture('superoffice', random.pick(['quote.approved', 'quote.rejected', 'quote.sent', 'quote.ordered'])), EventId: random.id() };
+	return {
+		...fixture(
+			'superoffice',
+			random.pick(['quote.approved', 'quote.rejected', 'quote.sent', 'quote.ordered']),
+		),
+		EventId: random.id(),
+	};
 }
 
 function headerPairs(headers) {
@@ -78,19 +104,35 @@ function headerPairs(headers) {
 
 /** A request for `trigger` carrying `body` (an object or raw text/bytes), signed/authenticated as the sender would. */
 function signed(env, trigger, body, options = {}) {
-	const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
-	if (trigger.startsWith('qondor')) return { raw, headers: { 'content-type': 'application/json', [env.secrets.qondor.headerName]: env.secrets.qondor.headerSecret } };
+	const raw = Buffer.isBuffer(body)
+		? body
+		: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+	if (trigger.startsWith('qondor'))
+		return {
+			raw,
+			headers: {
+				'content-type': 'application/json',
+				[env.secrets.qondor.headerName]: env.secrets.qondor.headerSecret,
+			},
+		};
 	if (trigger === 'crm') {
 		const request = crmRequest(raw.toString('latin1'), env.secrets.crm.signingSecret, options);
 		// sign over the exact bytes, including invalid UTF-8: the reference library signs strings
 		const id = request.headers['webhook-id'];
 		const timestamp = request.headers['webhook-timestamp'];
 		const key = Buffer.from(env.secrets.crm.signingSecret.slice(6), 'base64');
-		const signature = crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`).update(raw).digest('base64');
+		const signature = crypto
+			.createHmac('sha256', key)
+			.update(`${id}.${timestamp}.`)
+			.update(raw)
+			.digest('base64');
 		return { raw, headers: { ...request.headers, 'webhook-signature': `v1,${signature}` } };
 	}
 	const request = superOfficeRequest(raw.toString('latin1'), env.secrets.superoffice.webhookSecret);
-	const signature = crypto.createHmac('sha256', Buffer.from(env.secrets.superoffice.webhookSecret, 'utf8')).update(raw).digest('base64');
+	const signature = crypto
+		.createHmac('sha256', Buffer.from(env.secrets.superoffice.webhookSecret, 'utf8'))
+		.update(raw)
+		.digest('base64');
 	return { raw, headers: { ...request.headers, 'X-Superoffice-Signature': signature } };
 }
 
@@ -109,14 +151,26 @@ function badInputCases(env, random, count) {
 		valid: (t) => ({ request: signed(env, t, eventFor(t)), status: 200, runs: true }),
 		'truncated JSON': (t) => {
 			const text = JSON.stringify(eventFor(t));
-			return { request: signed(env, t, text.slice(0, 1 + random.int(text.length - 1))), status: contentError(t), runs: false };
+			return {
+				request: signed(env, t, text.slice(0, 1 + random.int(text.length - 1))),
+				status: contentError(t),
+				runs: false,
+			};
 		},
-		'non-object JSON': (t) => ({ request: signed(env, t, random.pick(['[]', '[1,2]', '"text"', '42', 'null', 'true'])), status: contentError(t), runs: false }),
+		'non-object JSON': (t) => ({
+			request: signed(env, t, random.pick(['[]', '[1,2]', '"text"', '42', 'null', 'true'])),
+			status: contentError(t),
+			runs: false,
+		}),
 		'empty body': (t) => ({ request: signed(env, t, ''), status: contentError(t), runs: false }),
 		'invalid UTF-8': (t) => {
 			const text = JSON.stringify(eventFor(t));
 			const cut = text.indexOf('"', 10) + 1;
-			const raw = Buffer.concat([Buffer.from(text.slice(0, cut)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(text.slice(cut))]);
+			const raw = Buffer.concat([
+				Buffer.from(text.slice(0, cut)),
+				Buffer.from([0xff, 0xfe, 0xc3]),
+				Buffer.from(text.slice(cut)),
+			]);
 			return { request: signed(env, t, raw), status: contentError(t), runs: false };
 		},
 		'deeply nested JSON': (t) => {
@@ -127,20 +181,35 @@ function badInputCases(env, random, count) {
 		},
 		'wrong content type': (t) => {
 			const request = signed(env, t, eventFor(t));
-			const type = random.pick(['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream']);
-			for (const name of Object.keys(request.headers)) if (name.toLowerCase() === 'content-type') delete request.headers[name];
+			const type = random.pick([
+				'text/plain',
+				'application/xml',
+				'application/x-www-form-urlencoded',
+				'multipart/form-data; boundary=x',
+				'application/octet-stream',
+			]);
+			for (const name of Object.keys(request.headers))
+				if (name.toLowerCase() === 'content-type') delete request.headers[name];
 			request.headers['content-type'] = type;
 			return { request, status: 200, runs: true };
 		},
 		'missing auth header': (t) => {
 			const request = signed(env, t, eventFor(t));
-			const drop = { qondor: env.secrets.qondor.headerName, crm: random.pick(['webhook-id', 'webhook-timestamp', 'webhook-signature']), superoffice: 'X-Superoffice-Signature' }[t];
+			const drop = {
+				qondor: env.secrets.qondor.headerName,
+				crm: random.pick(['webhook-id', 'webhook-timestamp', 'webhook-signature']),
+				superoffice: 'X-Superoffice-Signature',
+			}[t];
 			delete request.headers[drop];
 			return { request, status: 401, runs: false };
 		},
 		'duplicated auth header': (t) => {
 			const request = signed(env, t, eventFor(t));
-			const name = { qondor: env.secrets.qondor.headerName, crm: 'webhook-id', superoffice: 'X-Superoffice-Signature' }[t];
+			const name = {
+				qondor: env.secrets.qondor.headerName,
+				crm: 'webhook-id',
+				superoffice: 'X-Superoffice-Signature',
+			}[t];
 			const pairs = headerPairs(request.headers);
 			pairs.push([name, random.next() < 0.5 ? request.headers[name] : 'something-else']);
 			return { request: { raw: request.raw, pairs }, status: 401, runs: false };
@@ -152,34 +221,76 @@ function badInputCases(env, random, count) {
 		},
 		'control characters in a header': (t) => {
 			const request = signed(env, t, eventFor(t));
-			const name = { qondor: env.secrets.qondor.headerName, crm: 'webhook-signature', superoffice: 'X-Superoffice-Signature' }[t];
-			request.headers[name] = `${request.headers[name].slice(0, 5)}\x01\x7f${request.headers[name].slice(5)}`;
+			const name = {
+				qondor: env.secrets.qondor.headerName,
+				crm: 'webhook-signature',
+				superoffice: 'X-Superoffice-Signature',
+			}[t];
+			request.headers[name] =
+				`${request.headers[name].slice(0, 5)}\x01\x7f${request.headers[name].slice(5)}`;
 			return { request, status: 400, runs: false };
 		},
 		'forged signature or header value': (t) => {
 			const request = signed(env, t, eventFor(t));
-			if (t === 'qondor') request.headers[env.secrets.qondor.headerName] = crypto.randomBytes(24).toString('base64url');
-			if (t === 'crm') request.headers['webhook-signature'] = `v1,${crypto.randomBytes(32).toString('base64')}`;
-			if (t === 'superoffice') request.headers['X-Superoffice-Signature'] = crypto.randomBytes(32).toString('base64');
+			if (t === 'qondor')
+				request.headers[env.secrets.qondor.headerName] = crypto
+					.randomBytes(24)
+					.toString('base64url');
+			if (t === 'crm')
+				request.headers['webhook-signature'] = `v1,${crypto.randomBytes(32).toString('base64')}`;
+			if (t === 'superoffice')
+				request.headers['X-Superoffice-Signature'] = crypto.randomBytes(32).toString('base64');
 			return { request, status: 401, runs: false };
 		},
 		'signature of a different body': (t) => {
 			if (t === 'qondor') return builders['forged signature or header value'](t);
 			const request = signed(env, t, eventFor(t));
-			return { request: { ...request, raw: Buffer.from(JSON.stringify(eventFor(t))) }, status: 401, runs: false };
+			return {
+				request: { ...request, raw: Buffer.from(JSON.stringify(eventFor(t))) },
+				status: 401,
+				runs: false,
+			};
 		},
 		'replay outside the window': () => {
-			const request = signed(env, 'crm', eventFor('crm'), { timestamp: Math.floor(Date.now() / 1000) - 301 - random.int(86400) });
+			const request = signed(env, 'crm', eventFor('crm'), {
+				timestamp: Math.floor(Date.now() / 1000) - 301 - random.int(86400),
+			});
 			return { trigger: 'crm', request, status: 401, runs: false };
 		},
 		'wrong secret': (t) => {
 			const body = eventFor(t);
-			if (t === 'qondor') return { request: qondorRequest(body, { headerName: env.secrets.qondor.headerName, headerSecret: `${env.secrets.qondor.headerSecret}x` }), status: 401, runs: false };
-			if (t === 'crm') return { request: crmRequest(body, `whsec_${crypto.randomBytes(24).toString('base64')}`), status: 401, runs: false };
-			return { request: superOfficeRequest(body, crypto.randomBytes(16).toString('hex')), status: 401, runs: false };
+			if (t === 'qondor')
+				return {
+					request: qondorRequest(body, {
+						headerName: env.secrets.qondor.headerName,
+						headerSecret: `${env.secrets.qondor.headerSecret}x`,
+					}),
+					status: 401,
+					runs: false,
+				};
+			if (t === 'crm')
+				return {
+					request: crmRequest(body, `whsec_${crypto.randomBytes(24).toString('base64')}`),
+					status: 401,
+					runs: false,
+				};
+			return {
+				request: superOfficeRequest(body, crypto.randomBytes(16).toString('hex')),
+				status: 401,
+				runs: false,
+			};
 		},
-		'receiver secret not base64': () => ({ trigger: 'crmBadSecret', request: signed(env, 'crm', eventFor('crm')), status: 500, runs: false }),
-		'wrong field types': (t) => ({ request: signed(env, t, wrongTypes(t, eventFor(t))), status: 200, runs: true }),
+		'receiver secret not base64': () => ({
+			trigger: 'crmBadSecret',
+			request: signed(env, 'crm', eventFor('crm')),
+			status: 500,
+			runs: false,
+		}),
+		'wrong field types': (t) => ({
+			request: signed(env, t, wrongTypes(t, eventFor(t))),
+			status: 200,
+			runs: true,
+		}),
 		'wrong field types, Reject Invalid Payloads on': () => ({
 			trigger: 'qondorStrict',
 			request: signed(env, 'qondor', wrongTypes('qondor', eventFor('qondor'))),
@@ -216,7 +327,12 @@ function badInputCases(env, random, count) {
 		cases.push({ kind, trigger: built.trigger ?? trigger, ...built });
 	}
 	// A few bodies around n8n's size limit (16 MB by default): valid just under it, refused beyond.
-	for (const [megabytes, status, runs] of [[4, 200, true], [15, 200, true], [17, 413, false], [32, 413, false]]) {
+	for (const [megabytes, status, runs] of [
+		[4, 200, true],
+		[15, 200, true],
+		[17, 413, false],
+		[32, 413, false],
+	]) {
 		const trigger = random.pick(triggers);
 		const body = eventFor(trigger);
 		body.padding = 'p'.repeat(megabytes * 1024 * 1024);
@@ -228,13 +344,20 @@ function badInputCases(env, random, count) {
 async function sendCase(env, testCase) {
 	const url = new URL(env.workflows[testCase.trigger].url);
 	const pairs = testCase.request.pairs ?? headerPairs(testCase.request.headers);
-	return await rawRequest({ port: Number(url.port), path: url.pathname, headers: pairs, body: testCase.request.raw });
+	return await rawRequest({
+		port: Number(url.port),
+		path: url.pathname,
+		headers: pairs,
+		body: testCase.request.raw,
+	});
 }
 
 async function executionCounts(env) {
 	const counts = {};
 	for (const key of Object.keys(env.workflows)) {
-		counts[key] = (await env.instance.executions(env.workflows[key].id, { includeData: false })).length;
+		counts[key] = (
+			await env.instance.executions(env.workflows[key].id, { includeData: false })
+		).length;
 	}
 	return counts;
 }
@@ -252,14 +375,22 @@ async function waitForCounts(env, expected, timeoutMs = 180000) {
 }
 
 function secretsOf(env) {
-	return [env.secrets.qondor.headerSecret, env.secrets.crm.signingSecret.slice(6), env.secrets.superoffice.webhookSecret, 'whsec_***not-base64***'];
+	return [
+		env.secrets.qondor.headerSecret,
+		env.secrets.crm.signingSecret.slice(6),
+		env.secrets.superoffice.webhookSecret,
+		'whsec_***not-base64***',
+	];
 }
 
 async function badInput(env, random, summary) {
 	const cases = badInputCases(env, random, BAD);
 	const before = await executionCounts(env);
 	const started = Date.now();
-	const responses = await pool(cases.map((testCase) => () => sendCase(env, testCase)), 10);
+	const responses = await pool(
+		cases.map((testCase) => () => sendCase(env, testCase)),
+		10,
+	);
 	const byKind = {};
 	const expected = { ...before };
 	const leaks = new Set();
@@ -270,19 +401,36 @@ async function badInput(env, random, summary) {
 		row.statuses[response.status] = (row.statuses[response.status] ?? 0) + 1;
 		if (response.status !== testCase.status) {
 			row.mismatches++;
-			if (row.mismatches <= 3) failures.push(`bad input "${testCase.kind}" to ${testCase.trigger}: expected ${testCase.status}, got ${response.status} ${response.error ?? response.body.slice(0, 200)}`);
+			if (row.mismatches <= 3)
+				failures.push(
+					`bad input "${testCase.kind}" to ${testCase.trigger}: expected ${testCase.status}, got ${response.status} ${response.error ?? response.body.slice(0, 200)}`,
+				);
 		}
 		if (testCase.runs) expected[testCase.trigger]++;
-		for (const secret of secretsOf(env)) if (response.body.includes(secret)) leaks.add(testCase.kind);
+		for (const secret of secretsOf(env))
+			if (response.body.includes(secret)) leaks.add(testCase.kind);
 	});
-	const health = await fetch(`${env.instance.baseUrl}/healthz`).then((response) => response.status, () => 0);
+	const health = await fetch(`${env.instance.baseUrl}/healthz`).then(
+		(response) => response.status,
+		() => 0,
+	);
 	check(health === 200, `n8n /healthz answered ${health} after the bad-input phase`);
 	const found = await waitForCounts(env, expected);
 	for (const key of Object.keys(expected)) {
-		check(found[key] === expected[key], `bad input: ${key} has ${found[key]} executions, expected ${expected[key]}`);
+		check(
+			found[key] === expected[key],
+			`bad input: ${key} has ${found[key]} executions, expected ${expected[key]}`,
+		);
 	}
 	check(leaks.size === 0, `a secret appeared in the answer to: ${[...leaks].join(', ')}`);
-	summary.badInput = { requests: cases.length, seconds: (Date.now() - started) / 1000, byKind, expected, found, leaks: leaks.size };
+	summary.badInput = {
+		requests: cases.length,
+		seconds: (Date.now() - started) / 1000,
+		byKind,
+		expected,
+		found,
+		leaks: leaks.size,
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,7 +447,10 @@ function eventRequest(env, random, trigger) {
 		return { id, build: () => crmRequest(body, env.secrets.crm.signingSecret, { id }) };
 	}
 	const body = superOfficeEvent(random);
-	return { id: body.EventId, build: () => superOfficeRequest(body, env.secrets.superoffice.webhookSecret) };
+	return {
+		id: body.EventId,
+		build: () => superOfficeRequest(body, env.secrets.superoffice.webhookSecret),
+	};
 }
 
 async function post(env, trigger, request) {
@@ -321,7 +472,10 @@ async function loadWithDuplicates(env, random, summary) {
 	}
 	const before = await executionCounts(env);
 	const started = Date.now();
-	const results = await pool(sends.map((event) => () => post(env, event.trigger, event.build())), 20);
+	const results = await pool(
+		sends.map((event) => () => post(env, event.trigger, event.build())),
+		20,
+	);
 	const seconds = (Date.now() - started) / 1000;
 	const statuses = {};
 	const reasons = {};
@@ -329,23 +483,43 @@ async function loadWithDuplicates(env, random, summary) {
 		statuses[result.status] = (statuses[result.status] ?? 0) + 1;
 		reasons[result.reason] = (reasons[result.reason] ?? 0) + 1;
 	}
-	check(results.every((result) => result.status >= 200 && result.status < 300), `load: not every response was 2xx: ${JSON.stringify(statuses)}`);
+	check(
+		results.every((result) => result.status >= 200 && result.status < 300),
+		`load: not every response was 2xx: ${JSON.stringify(statuses)}`,
+	);
 
 	// Copies of one event sent at the same instant, to different connections.
 	const pairs = Array.from({ length: Math.max(50, Math.round(LOAD / 20)) }, () => {
 		const trigger = random.pick(triggers);
 		return { trigger, ...eventRequest(env, random, trigger) };
 	});
-	const pairResults = await pool(pairs.map((event) => () => Promise.all([post(env, event.trigger, event.build()), post(env, event.trigger, event.build())])), 10);
-	const bothStarted = pairResults.filter(([a, b]) => a.reason === 'started' && b.reason === 'started').length;
+	const pairResults = await pool(
+		pairs.map(
+			(event) => () =>
+				Promise.all([
+					post(env, event.trigger, event.build()),
+					post(env, event.trigger, event.build()),
+				]),
+		),
+		10,
+	);
+	const bothStarted = pairResults.filter(
+		([a, b]) => a.reason === 'started' && b.reason === 'started',
+	).length;
 
 	const expected = { ...before };
 	for (const event of [...events, ...pairs]) expected[event.trigger]++;
 	const found = await waitForCounts(env, expected);
 	for (const trigger of triggers) {
-		check(found[trigger] === expected[trigger], `load: ${trigger} has ${found[trigger] - before[trigger]} new executions for ${expected[trigger] - before[trigger]} unique events`);
+		check(
+			found[trigger] === expected[trigger],
+			`load: ${trigger} has ${found[trigger] - before[trigger]} new executions for ${expected[trigger] - before[trigger]} unique events`,
+		);
 	}
-	check(bothStarted === 0, `load: ${bothStarted} of ${pairs.length} simultaneous copies both started an execution`);
+	check(
+		bothStarted === 0,
+		`load: ${bothStarted} of ${pairs.length} simultaneous copies both started an execution`,
+	);
 	summary.load = {
 		requests: sends.length,
 		unique: events.length,
@@ -383,7 +557,12 @@ async function restartMidStream(env, random, summary) {
 			if (index === Math.floor(stream.length / 2)) restarting = env.restart();
 			const sentAt = Date.now();
 			const result = await post(env, event.trigger, event.build());
-			outcome.set(event.id, { ...result, event, duringRestart: restarting !== undefined, answeredAt: Date.now() });
+			outcome.set(event.id, {
+				...result,
+				event,
+				duringRestart: restarting !== undefined,
+				answeredAt: Date.now(),
+			});
 			await sleep(Math.max(0, 200 - (Date.now() - sentAt)));
 		}
 	};
@@ -391,9 +570,16 @@ async function restartMidStream(env, random, summary) {
 	await restarting;
 	// events refused while n8n was down are sent again, as a sender's retry would
 	const retried = [...outcome.values()].filter((result) => result.status !== 200);
-	for (const result of retried) outcome.set(result.event.id, { ...(await post(env, result.event.trigger, result.event.build())), event: result.event, retried: true });
+	for (const result of retried)
+		outcome.set(result.event.id, {
+			...(await post(env, result.event.trigger, result.event.build())),
+			event: result.event,
+			retried: true,
+		});
 
-	const acknowledged = [...outcome.values()].filter((result) => result.status === 200 && result.reason === 'started');
+	const acknowledged = [...outcome.values()].filter(
+		(result) => result.status === 200 && result.reason === 'started',
+	);
 	const expected = { ...before };
 	for (const result of acknowledged) expected[result.event.trigger]++;
 	await waitForCounts(env, expected, 60000);
@@ -401,7 +587,9 @@ async function restartMidStream(env, random, summary) {
 	const executed = new Map();
 	for (const trigger of triggers) {
 		for (const execution of await env.executions(trigger)) {
-			const items = require('../../scripts/lib/n8n').triggerItems(execution, env.workflows[trigger].nodeName) ?? [];
+			const items =
+				require('../../scripts/lib/n8n').triggerItems(execution, env.workflows[trigger].nodeName) ??
+				[];
 			const item = items[0] ?? {};
 			const id = item.webhookId ?? item.EventId;
 			if (id) executed.set(id, (executed.get(id) ?? 0) + 1);
@@ -423,13 +611,24 @@ async function restartMidStream(env, random, summary) {
 
 	// ids seen before the restart are still duplicates afterwards
 	const seen = acknowledged.slice(0, 30);
-	const again = await pool(seen.map((result) => () => post(env, result.event.trigger, result.event.build())), 5);
+	const again = await pool(
+		seen.map((result) => () => post(env, result.event.trigger, result.event.build())),
+		5,
+	);
 	const notDuplicate = again.filter((result) => result.reason !== 'duplicate').length;
-	check(notDuplicate === 0, `restart: ${notDuplicate} of ${seen.length} re-sent events were not recognised as duplicates`);
+	check(
+		notDuplicate === 0,
+		`restart: ${notDuplicate} of ${seen.length} re-sent events were not recognised as duplicates`,
+	);
 	// and new events still run
 	const fresh = triggers.map((trigger) => ({ trigger, ...eventRequest(env, random, trigger) }));
-	const freshResults = await Promise.all(fresh.map((event) => post(env, event.trigger, event.build())));
-	check(freshResults.every((result) => result.reason === 'started'), `restart: new events after the restart did not all start`);
+	const freshResults = await Promise.all(
+		fresh.map((event) => post(env, event.trigger, event.build())),
+	);
+	check(
+		freshResults.every((result) => result.reason === 'started'),
+		`restart: new events after the restart did not all start`,
+	);
 	summary.restart = {
 		events: stream.length,
 		sentAfterRestartBegan: [...outcome.values()].filter((result) => result.duringRestart).length,
@@ -437,7 +636,10 @@ async function restartMidStream(env, random, summary) {
 		refusedWhileDown: retried.length,
 		acknowledgedWithoutExecution: missing.length,
 		answeredBeforeStop: acknowledged.filter((result) => result.answeredAt < stoppedAt).length,
-		answeredDuringShutdown: acknowledged.filter((result) => result.answeredAt >= stoppedAt && result.answeredAt <= (env.instance.startedAt ?? Infinity)).length,
+		answeredDuringShutdown: acknowledged.filter(
+			(result) =>
+				result.answeredAt >= stoppedAt && result.answeredAt <= (env.instance.startedAt ?? Infinity),
+		).length,
 		lostDuringShutdown,
 		ranTwice: doubled.length,
 		resentDuplicatesRecognised: `${seen.length - notDuplicate}/${seen.length}`,
@@ -453,29 +655,64 @@ function printSummary(summary, env) {
 		lines.push(`Bad input: ${bad.requests} requests in ${bad.seconds.toFixed(1)} s`);
 		lines.push(`  ${'class'.padEnd(46)} ${'sent'.padStart(5)}  statuses`);
 		for (const [kind, row] of Object.entries(bad.byKind)) {
-			const statuses = Object.entries(row.statuses).map(([status, n]) => `${status}×${n}`).join(' ');
-			lines.push(`  ${kind.padEnd(46)} ${String(row.sent).padStart(5)}  ${statuses}${row.mismatches ? `  (${row.mismatches} unexpected)` : ''}`);
+			const statuses = Object.entries(row.statuses)
+				.map(([status, n]) => `${status}×${n}`)
+				.join(' ');
+			lines.push(
+				`  ${kind.padEnd(46)} ${String(row.sent).padStart(5)}  ${statuses}${row.mismatches ? `  (${row.mismatches} unexpected)` : ''}`,
+			);
 		}
-		lines.push(`  executions expected/found: ${Object.keys(bad.expected).map((k) => `${k} ${bad.expected[k]}/${bad.found[k]}`).join(', ')}`);
+		lines.push(
+			`  executions expected/found: ${Object.keys(bad.expected)
+				.map((k) => `${k} ${bad.expected[k]}/${bad.found[k]}`)
+				.join(', ')}`,
+		);
 	}
 	const load = summary.load;
 	if (load) {
-		lines.push('', `Load: ${load.requests} signed requests (${load.unique} unique, ${load.resent} re-sent) at concurrency 20 in ${load.seconds.toFixed(1)} s (${load.requestsPerSecond.toFixed(0)} req/s)`);
-		lines.push(`  statuses ${JSON.stringify(load.statuses)}, answers ${JSON.stringify(load.reasons)}`);
+		lines.push(
+			'',
+			`Load: ${load.requests} signed requests (${load.unique} unique, ${load.resent} re-sent) at concurrency 20 in ${load.seconds.toFixed(1)} s (${load.requestsPerSecond.toFixed(0)} req/s)`,
+		);
+		lines.push(
+			`  statuses ${JSON.stringify(load.statuses)}, answers ${JSON.stringify(load.reasons)}`,
+		);
 		lines.push(`  duplicates suppressed: ${load.duplicatesSuppressed}`);
-		lines.push(`  same id sent twice at the same instant: ${load.simultaneousPairs} pairs, both ran: ${load.simultaneousBothRan}`);
-		lines.push(`  executions expected/found: ${Object.keys(load.executionsExpected).map((k) => `${k} ${load.executionsExpected[k]}/${load.executionsFound[k]}`).join(', ')}`);
+		lines.push(
+			`  same id sent twice at the same instant: ${load.simultaneousPairs} pairs, both ran: ${load.simultaneousBothRan}`,
+		);
+		lines.push(
+			`  executions expected/found: ${Object.keys(load.executionsExpected)
+				.map((k) => `${k} ${load.executionsExpected[k]}/${load.executionsFound[k]}`)
+				.join(', ')}`,
+		);
 	}
 	const restart = summary.restart;
 	if (restart) {
 		lines.push('', `Restart mid-stream: ${restart.events} events, n8n restarted halfway`);
-		lines.push(`  sent after the restart began: ${restart.sentAfterRestartBegan}; answered 200 (started): ${restart.acknowledgedBeforeOrAfter}; refused or cut off while n8n was down, then re-sent: ${restart.refusedWhileDown}`);
-		lines.push(`  answered 200 before the stop: ${restart.answeredBeforeStop}, of which without an execution: ${restart.acknowledgedWithoutExecution}`);
-		lines.push(`  answered 200 while n8n was shutting down: ${restart.answeredDuringShutdown}, of which cut off by the shutdown: ${restart.lostDuringShutdown}`);
-		lines.push(`  ran twice: ${restart.ranTwice}, re-sent ids recognised as duplicates after the restart: ${restart.resentDuplicatesRecognised}`);
+		lines.push(
+			`  sent after the restart began: ${restart.sentAfterRestartBegan}; answered 200 (started): ${restart.acknowledgedBeforeOrAfter}; refused or cut off while n8n was down, then re-sent: ${restart.refusedWhileDown}`,
+		);
+		lines.push(
+			`  answered 200 before the stop: ${restart.answeredBeforeStop}, of which without an execution: ${restart.acknowledgedWithoutExecution}`,
+		);
+		lines.push(
+			`  answered 200 while n8n was shutting down: ${restart.answeredDuringShutdown}, of which cut off by the shutdown: ${restart.lostDuringShutdown}`,
+		);
+		lines.push(
+			`  ran twice: ${restart.ranTwice}, re-sent ids recognised as duplicates after the restart: ${restart.resentDuplicatesRecognised}`,
+		);
 	}
-	lines.push('', `Crashes: ${summary.crashes}`, `Secrets leaked (answers + n8n log): ${summary.secretsLeaked}`, '');
-	lines.push(failures.length ? `FAILED (${failures.length}):\n  ${failures.join('\n  ')}` : 'PASSED', '');
+	lines.push(
+		'',
+		`Crashes: ${summary.crashes}`,
+		`Secrets leaked (answers + n8n log): ${summary.secretsLeaked}`,
+		'',
+	);
+	lines.push(
+		failures.length ? `FAILED (${failures.length}):\n  ${failures.join('\n  ')}` : 'PASSED',
+		'',
+	);
 	process.stdout.write(lines.join('\n'));
 }
 
