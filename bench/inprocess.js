@@ -14,11 +14,10 @@ if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'nodes'))) {
 	process.exit(1);
 }
 
-const { QondorTrigger } = require('../dist/nodes/Qondor/QondorTrigger.node.js');
-const { CrmEventTrigger } = require('../dist/nodes/CrmEvent/CrmEventTrigger.node.js');
-const { SuperOfficeTrigger } = require('../dist/nodes/SuperOffice/SuperOfficeTrigger.node.js');
-const { crmRequest, qondorRequest, superOfficeRequest } = require('../scripts/lib/senders');
-const { createContext } = require('./lib/context');
+const { createContext } = require('../scripts/lib/context');
+const { nodeClass, sample, senders, wireOf } = require('../scripts/lib/registry');
+const { freshEvent, newCredential, schemeOf, signedRequest } = require('../scripts/lib/senders');
+const { trigger } = require('../scripts/lib/setup');
 
 const ROUNDS = 5;
 const SLICES = 10;
@@ -27,66 +26,29 @@ const DEDUP_CHECKPOINTS = [1_000, 10_000, 100_000];
 
 const gc = typeof global.gc === 'function' ? global.gc : () => {};
 
-function fixture(folder, name) {
-	return JSON.parse(
-		fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', folder, `${name}.json`), 'utf8'),
-	);
-}
-
 // ---------------------------------------------------------------------------------------------
-// Credentials and payloads
-
-const QONDOR_CREDENTIAL = {
-	headerName: 'X-Qondor-Secret',
-	headerSecret: 'bench-qondor-header-value-0123456789',
-};
-const CRM_SECRET = `whsec_${Buffer.from('bench-crm-signing-key-0123456789', 'utf8').toString('base64')}`;
-const CRM_KEY = Buffer.from(CRM_SECRET.slice('whsec_'.length), 'base64');
-const SUPEROFFICE_SECRET = 'bench-superoffice-secret-0123456789';
-const SUPEROFFICE_KEY = Buffer.from(SUPEROFFICE_SECRET, 'utf8');
-
-const offerSent = fixture('qondor', 'OfferSentV1');
-const booking = fixture('qondor', 'BookingConfirmedV1');
-const deal = fixture('crm', 'deal.created');
-const quoteApproved = fixture('superoffice', 'quote.approved');
-
-/** The example booking with 50 participants, each answering 5 custom fields. */
-function largeBooking() {
-	const template = booking.participants[0];
-	const field = booking.booker.participantFieldsV2[0];
-	const participants = Array.from({ length: 50 }, (_, p) => ({
-		...template,
-		participantReference: crypto.randomUUID(),
-		firstName: `Participant ${p + 1}`,
-		participantFieldsV2: Array.from({ length: 5 }, (_, f) => ({
-			...field,
-			customFieldId: f + 1,
-			heading: `Question ${f + 1}`,
-			internalName: `question${f + 1}`,
-			answers: [{ text: `Answer ${f + 1} of participant ${p + 1}` }],
-		})),
-	}));
-	return { ...booking, participants };
-}
-const booking50 = largeBooking();
-
-// ---------------------------------------------------------------------------------------------
-// Floors: what any receiver of these bytes must do at least. Results feed `sink` so that V8
-// cannot drop the work.
+// Floors: what any receiver of these bytes must do at least, by how the sender authenticates:
+// parse the JSON and compare a header in constant time, or parse it and compute one HMAC-SHA256.
+// Results feed `sink` so that V8 cannot drop the work.
 
 let sink = 0;
-const qondorSecret = Buffer.from(QONDOR_CREDENTIAL.headerSecret, 'utf8');
-const qondorHeader = QONDOR_CREDENTIAL.headerName;
 
-function headerFloor(request) {
-	const body = JSON.parse(request.raw.toString('utf8'));
-	const received = Buffer.from(request.headers[qondorHeader], 'utf8');
-	const same =
-		received.length === qondorSecret.length && crypto.timingSafeEqual(received, qondorSecret);
-	sink += same && body !== null ? 1 : 0;
-}
-
-function hmacFloor(key) {
+function floorFor(scheme, credential) {
+	if (scheme.type === 'header') {
+		const expected = Buffer.from(credential.headerSecret, 'utf8');
+		const name = credential.headerName;
+		return (request) => {
+			const body = JSON.parse(request.raw.toString('utf8'));
+			const received = Buffer.from(request.headers[name], 'utf8');
+			const same =
+				received.length === expected.length && crypto.timingSafeEqual(received, expected);
+			sink += same && body !== null ? 1 : 0;
+		};
+	}
+	const key =
+		scheme.type === 'standardWebhooks'
+			? Buffer.from(credential.signingSecret.replace(/^whsec_/, ''), 'base64')
+			: Buffer.from(credential[scheme.secretField], 'utf8');
 	return (request) => {
 		const body = JSON.parse(request.raw.toString('utf8'));
 		const digest = crypto.createHmac('sha256', key).update(request.raw).digest();
@@ -95,67 +57,44 @@ function hmacFloor(key) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cases. `events` is the number of distinct events per round, sized for about 0.1 s a round.
+// Cases: each sender's benchmark samples (samples/wire.json), through its node with the default
+// authentication and every event selected. `events` is the number of distinct events per round,
+// sized for about 0.1 s a round.
 
-const qondorSetup = {
-	parameters: { authentication: 'headerAuth', topics: ['*'], settings: {} },
-	credentials: { qondorWebhookApi: QONDOR_CREDENTIAL },
-};
-const crmSetup = {
-	parameters: { authentication: 'signature', events: ['*'], customEvents: '', settings: {} },
-	credentials: { crmEventWebhookApi: { signingSecret: CRM_SECRET, previousSigningSecret: '' } },
-};
-const superOfficeSetup = {
-	parameters: { authentication: 'signature', events: ['*'], customEvents: '', settings: {} },
-	credentials: { superOfficeWebhookApi: { webhookSecret: SUPEROFFICE_SECRET } },
-};
+/** The node set up as a user would: default authentication, all events, no options. */
+function nodeSetup(definition, credential) {
+	return {
+		parameters: {
+			authentication: definition.authentication.choices[0].value,
+			[definition.events.parameter]: ['*'],
+			customEvents: '',
+			settings: {},
+		},
+		credentials: { [trigger(definition).credentialType]: credential },
+	};
+}
 
-const cases = [
-	{
-		name: 'Qondor OfferSentV1',
-		node: new QondorTrigger(),
-		setup: qondorSetup,
-		events: 4000,
-		request: () =>
-			qondorRequest({ ...offerSent, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
-		floor: headerFloor,
-	},
-	{
-		name: 'Qondor Booking (1 participant)',
-		node: new QondorTrigger(),
-		setup: qondorSetup,
-		events: 2000,
-		request: () => qondorRequest({ ...booking, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
-		floor: headerFloor,
-	},
-	{
-		name: 'Qondor Booking (50 x 5 fields)',
-		node: new QondorTrigger(),
-		setup: qondorSetup,
-		events: 200,
-		request: () =>
-			qondorRequest({ ...booking50, webhookId: crypto.randomUUID() }, QONDOR_CREDENTIAL),
-		floor: headerFloor,
-	},
-	{
-		name: 'CRM deal.created (signed)',
-		node: new CrmEventTrigger(),
-		setup: crmSetup,
-		events: 4000,
-		// crmRequest gives every call a new webhook-id (the event id) and the current timestamp.
-		request: () => crmRequest(deal, CRM_SECRET),
-		floor: hmacFloor(CRM_KEY),
-	},
-	{
-		name: 'SuperOffice quote.approved',
-		node: new SuperOfficeTrigger(),
-		setup: superOfficeSetup,
-		events: 4000,
-		request: () =>
-			superOfficeRequest({ ...quoteApproved, EventId: crypto.randomUUID() }, SUPEROFFICE_SECRET),
-		floor: hmacFloor(SUPEROFFICE_KEY),
-	},
-];
+const cases = senders().flatMap((definition) => {
+	const credential = newCredential(definition);
+	const Node = nodeClass(definition);
+	return wireOf(definition).benchmark.map((name) => {
+		const body = sample(definition, name);
+		// Every call a new event: fresh id, fresh signature (and, for Standard Webhooks, the current timestamp).
+		const request = () => {
+			const event = freshEvent(definition, body);
+			return signedRequest(definition, event.body, credential, event.options);
+		};
+		const bytes = request().raw.length;
+		return {
+			name: `${definition.sender} ${name}`,
+			node: new Node(),
+			setup: nodeSetup(definition, credential),
+			events: Math.min(4000, Math.max(200, Math.round(4e6 / bytes))),
+			request,
+			floor: floorFor(schemeOf(definition), credential),
+		};
+	});
+});
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -268,21 +207,14 @@ async function settledMemory() {
 	return process.memoryUsage();
 }
 
-/** 100,000 distinct events through one Qondor node: the remembered ids must stay bounded. */
+/** 100,000 distinct events through one node (the first case's): the remembered ids must stay bounded. */
 async function dedupGrowth() {
-	const node = new QondorTrigger();
+	const [{ node, setup, request: nextRequest }] = cases;
 	const staticData = {};
 	const rows = [];
 	for (let n = 1; n <= DEDUP_CHECKPOINTS[DEDUP_CHECKPOINTS.length - 1]; n++) {
-		const request = qondorRequest(
-			{ ...offerSent, webhookId: crypto.randomUUID() },
-			QONDOR_CREDENTIAL,
-		);
-		const { context } = createContext(request, {
-			...qondorSetup,
-			staticData,
-			workflowId: 'bench-dedup',
-		});
+		const request = nextRequest();
+		const { context } = createContext(request, { ...setup, staticData, workflowId: 'bench-dedup' });
 		const result = await node.webhook.call(context);
 		if (result.workflowData === undefined)
 			throw new Error(`dedup: event ${n} started no execution`);
@@ -336,7 +268,7 @@ async function main() {
 		`\nwebhook() per event, median of ${ROUNDS} rounds; every call is a new event id and starts an execution.`,
 	);
 	console.log(
-		'floor: JSON.parse + HMAC-SHA256 of the same bytes (Qondor: JSON.parse + constant-time header compare).',
+		'floor: JSON.parse + HMAC-SHA256 of the same bytes (senders authenticated by a header: JSON.parse + constant-time header compare).',
 	);
 	console.log(
 		'ratio: median over rounds of handler/floor; spread: (slowest - fastest round) / median.\n',
@@ -380,7 +312,7 @@ async function main() {
 	);
 
 	console.log(
-		'\nDe-duplication state, 100,000 distinct Qondor events through one node (measured first):\n',
+		`\nDe-duplication state, 100,000 distinct events through one node (${cases[0].name}; measured first):\n`,
 	);
 	console.log(
 		table(

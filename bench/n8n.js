@@ -11,27 +11,32 @@
 const os = require('node:os');
 const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
+const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 
-const { crmRequest, qondorRequest, superOfficeRequest } = require('../scripts/lib/senders');
-const { fixture } = require('../test/helpers/fixtures');
-const { startEnvironment } = require('../test/e2e/environment');
+const { startEnvironment } = require('../scripts/lib/environment');
+const { sample, senders, wireOf } = require('../scripts/lib/registry');
+const { freshEvent, signedRequest } = require('../scripts/lib/senders');
 
-function option(name, fallback) {
-	const index = process.argv.indexOf(`--${name}`);
-	return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
-const LINE = option('line', 1);
-const SECONDS = option('seconds', 10);
-const ROUNDS = option('rounds', 3);
-const CONNECTIONS = option('connections', 10);
-// n8n's SQLite connection pool; above 1 n8n switches SQLite to write-ahead logging (WAL).
-const SQLITE_POOL = option('sqlite-pool', undefined);
-// Any other n8n setting for the run: --env NAME=value (repeatable).
+const { values: args } = parseArgs({
+	options: {
+		line: { type: 'string', default: '1' },
+		seconds: { type: 'string', default: '10' },
+		rounds: { type: 'string', default: '3' },
+		connections: { type: 'string', default: '10' },
+		// n8n's SQLite connection pool; above 1 n8n switches SQLite to write-ahead logging (WAL).
+		'sqlite-pool': { type: 'string' },
+		// Any other n8n setting for the run: --env NAME=value (repeatable).
+		env: { type: 'string', multiple: true, default: [] },
+	},
+});
+const LINE = Number(args.line);
+const SECONDS = Number(args.seconds);
+const ROUNDS = Number(args.rounds);
+const CONNECTIONS = Number(args.connections);
+const SQLITE_POOL = args['sqlite-pool'];
 const EXTRA_ENV = Object.fromEntries(
-	process.argv
-		.flatMap((arg, index) => (arg === '--env' ? [process.argv[index + 1]] : []))
-		.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+	args.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 
 const WEBHOOK_NODE_PATH = 'bench-webhook-node';
@@ -69,27 +74,23 @@ function webhookNodeWorkflow() {
 	};
 }
 
-/** A function giving each request a new event: fresh id, and a fresh signature where there is one. */
-function requestFactory(target, env) {
-	const offer = fixture('qondor', 'OfferSentV1');
-	const deal = fixture('crm', 'deal.created');
-	const quote = fixture('superoffice', 'quote.approved');
+/**
+ * A function giving each request to a target a new event of its sender (the first benchmark sample
+ * of samples/wire.json): fresh id, and a fresh signature where there is one. The Webhook node gets
+ * exactly what the first sender's trigger gets, authentication included.
+ */
+function requestFactory(target) {
+	const definition = senders().find((candidate) => candidate.key === target.sender);
+	const body = sample(definition, wireOf(definition).benchmark[0]);
 	let counter = 0;
-	const next = () => `${process.pid}-${Date.now()}-${counter++}`;
-	switch (target) {
-		case 'webhook-node':
-		case 'qondor':
-		case 'qondorMemory':
-			// The Webhook node gets exactly what the Qondor Trigger gets, header included.
-			return () => qondorRequest({ ...offer, webhookId: next() }, env.secrets.qondor);
-		case 'crm':
-			return () => crmRequest(deal, env.secrets.crm.signingSecret, { id: `msg_${next()}` });
-		case 'superoffice':
-			return () =>
-				superOfficeRequest({ ...quote, EventId: next() }, env.secrets.superoffice.webhookSecret);
-		default:
-			throw new Error(target);
-	}
+	return () => {
+		const event = freshEvent(
+			definition,
+			body,
+			`${definition.event.id.field ? '' : 'msg_'}${process.pid}-${Date.now()}-${counter++}`,
+		);
+		return signedRequest(definition, event.body, target.credential, event.options);
+	};
 }
 
 async function latestExecutionId(instance, workflowId) {
@@ -166,34 +167,35 @@ async function main() {
 	const env = await startEnvironment(LINE, { env: n8nEnv });
 	try {
 		const baseline = await env.instance.createActiveWorkflow(webhookNodeWorkflow());
-		// The same Qondor trigger keeping event ids in memory only: shows what saving them costs.
-		const memory = await env.addWorkflow('qondorMemory', 'qondor', {
+		// The first sender's trigger keeping event ids in memory only: shows what saving them costs.
+		const [first] = senders();
+		const memoryKey = `${first.key}Memory`;
+		const memory = await env.addWorkflow(memoryKey, first.key, {
 			webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e81',
 			parameters: { settings: { rememberIds: 'memory' } },
-			credentialData: env.secrets.qondor,
+			credentialData: env.secrets[first.key],
+		});
+		const target = (label, sender, url, workflowId) => ({
+			label,
+			sender,
+			url,
+			workflowId,
+			credential: env.secrets[sender],
 		});
 		const targets = {
-			'webhook-node': {
-				label: "n8n's Webhook node",
-				url: env.instance.webhookUrl(WEBHOOK_NODE_PATH),
-				workflowId: baseline.id,
-			},
-			qondor: {
-				label: 'Qondor Trigger',
-				url: env.workflows.qondor.url,
-				workflowId: env.workflows.qondor.id,
-			},
-			crm: {
-				label: 'CRM Event Trigger',
-				url: env.workflows.crm.url,
-				workflowId: env.workflows.crm.id,
-			},
-			superoffice: {
-				label: 'SuperOffice Trigger',
-				url: env.workflows.superoffice.url,
-				workflowId: env.workflows.superoffice.id,
-			},
-			qondorMemory: { label: 'Qondor, IDs in memory', url: memory.url, workflowId: memory.id },
+			'webhook-node': target(
+				"n8n's Webhook node",
+				first.key,
+				env.instance.webhookUrl(WEBHOOK_NODE_PATH),
+				baseline.id,
+			),
+			...Object.fromEntries(
+				senders().map(({ key }) => [
+					key,
+					target(env.workflows[key].nodeName, key, env.workflows[key].url, env.workflows[key].id),
+				]),
+			),
+			[memoryKey]: target(`${first.sender}, IDs in memory`, first.key, memory.url, memory.id),
 		};
 		const runs = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
 		// Each trigger run over the Webhook-node run just before it: how far single comparisons
@@ -201,11 +203,15 @@ async function main() {
 		const paired = Object.fromEntries(Object.keys(targets).map((key) => [key, []]));
 		// Warm-up, then alternate: Webhook node, one trigger, Webhook node, the next trigger, …
 		for (const key of Object.keys(targets))
-			await drive(env.instance, targets[key], requestFactory(key, env));
+			await drive(env.instance, targets[key], requestFactory(targets[key]));
 		for (let round = 1; round <= ROUNDS; round++) {
-			for (const key of ['qondor', 'crm', 'superoffice', 'qondorMemory']) {
+			for (const key of Object.keys(targets).filter((name) => name !== 'webhook-node')) {
 				for (const target of ['webhook-node', key]) {
-					const result = await drive(env.instance, targets[target], requestFactory(target, env));
+					const result = await drive(
+						env.instance,
+						targets[target],
+						requestFactory(targets[target]),
+					);
 					runs[target].push(result);
 					if (target === key) paired[key].push(result.rps / runs['webhook-node'].at(-1).rps);
 					process.stderr.write(

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Build step: writes each trigger's output schema (`__schema__/v1.0.0.json` beside the node, the
-// file n8n's editor fetches to list a node's fields before it has run) from the zod schemas the
-// triggers validate with. Reads the compiled schemas from dist/, so it runs after the TypeScript
-// build (npm run build), and writes dist/. The copies committed beside the nodes are refreshed
+// file n8n's editor fetches to list a node's fields before it has run) from the zod schemas of
+// each sender's items (its definition's `outputSchemas`). Reads the compiled senders from dist/,
+// so it runs after the TypeScript build (npm run build), and writes dist/. The copies committed beside the nodes are refreshed
 // with `npm run schemas`; a unit test fails when they differ from what the build generates.
 //   node scripts/generate-schemas.js            write dist/
 //   node scripts/generate-schemas.js --source   also write the committed copies in nodes/
@@ -12,14 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { z } = require('zod/v4');
 
-const ROOT = path.resolve(__dirname, '..');
-
-/** Node folder → the module and export holding the schemas of the items that node emits. */
-const NODES = {
-	Qondor: ['dist/nodes/Qondor/output.js', 'qondorItemSchemas'],
-	CrmEvent: ['dist/nodes/CrmEvent/output.js', 'crmEventItemSchemas'],
-	SuperOffice: ['dist/nodes/SuperOffice/output.js', 'superOfficeItemSchemas'],
-};
+const { ROOT, senders } = require('./lib/registry');
 
 /** The node's typeVersion, as the editor pads it in the schema URL. */
 const SCHEMA_FILE = path.join('__schema__', 'v1.0.0.json');
@@ -66,10 +59,9 @@ function merge(a, b) {
  */
 function buildSchemas() {
 	const result = {};
-	for (const [folder, [modulePath, exportName]] of Object.entries(NODES)) {
-		const schemas = require(path.join(ROOT, modulePath))[exportName];
+	for (const { folder, outputSchemas } of senders()) {
 		let combined;
-		for (const schema of schemas)
+		for (const schema of outputSchemas)
 			combined = merge(combined, simplify(z.toJSONSchema(schema, { unrepresentable: 'any' })));
 		const document = { $schema: 'https://json-schema.org/draft-07/schema#', ...combined };
 		result[folder] = `${JSON.stringify(document, null, 2)}\n`;

@@ -10,11 +10,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
+const { startEnvironment } = require('./lib/environment');
+const { importExamples } = require('./lib/examples');
 const n8n = require('./lib/n8n');
-const { crmRequest, qondorRequest, superOfficeRequest } = require('./lib/senders');
-const { importExamples } = require('../test/e2e/examples');
-const { startEnvironment } = require('../test/e2e/environment');
-const { fixture } = require('../test/helpers/fixtures');
+const { sample, senders, wireOf } = require('./lib/registry');
+const { freshEvent, signedRequest } = require('./lib/senders');
 
 const OUT = path.join(__dirname, '..', 'docs', 'images');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -51,22 +51,18 @@ async function main() {
 		],
 	});
 	try {
-		// One event each, so the panels show real output.
-		await env.post(
-			'qondor',
-			qondorRequest(fixture('qondor', 'BookingConfirmedV1'), env.secrets.qondor),
-		);
-		await env.post(
-			'crm',
-			crmRequest(fixture('crm', 'deal.created'), env.secrets.crm.signingSecret),
-		);
-		await env.post(
-			'superoffice',
-			superOfficeRequest(
-				fixture('superoffice', 'quote.approved'),
-				env.secrets.superoffice.webhookSecret,
-			),
-		);
+		// One event each (samples/wire.json's screenshot sample, else its first benchmark sample), so the panels show real output.
+		for (const definition of senders()) {
+			const wire = wireOf(definition);
+			const event = freshEvent(
+				definition,
+				sample(definition, wire.screenshot ?? wire.benchmark[0]),
+			);
+			await env.post(
+				definition.key,
+				signedRequest(definition, event.body, env.secrets[definition.key], event.options),
+			);
+		}
 		const examples = await importExamples(env.instance);
 
 		const [name, value] = env.instance.cookie.split('=');
@@ -78,11 +74,8 @@ async function main() {
 		const page = await context.newPage();
 		const base = env.instance.baseUrl;
 
-		for (const [trigger, file] of [
-			['qondor', 'qondor-trigger.png'],
-			['crm', 'crm-event-trigger.png'],
-			['superoffice', 'superoffice-trigger.png'],
-		]) {
+		for (const { key: trigger } of senders()) {
+			const file = `${env.workflows[trigger].nodeName.toLowerCase().replace(/ /g, '-')}.png`;
 			await openNode(page, base, env.workflows[trigger].id, env.workflows[trigger].nodeName);
 			await page.screenshot({ path: path.join(OUT, file) });
 			process.stdout.write(`docs/images/${file}\n`);
@@ -121,8 +114,9 @@ async function main() {
 		await env.instance.activate(booking.id);
 		const trigger = stored.nodes.find((node) => node.type.endsWith('.qondorTrigger'));
 		const url = env.instance.webhookUrl(`${trigger.webhookId}/qondor`);
-		const request = qondorRequest(
-			{ ...fixture('qondor', 'BookingConfirmedV1'), webhookId: 'screenshot-booking' },
+		const request = signedRequest(
+			'qondor',
+			{ ...sample('qondor', 'BookingConfirmedV1'), webhookId: 'screenshot-booking' },
 			env.secrets.qondor,
 		);
 		const response = await fetch(url, {

@@ -10,8 +10,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { importExamples } = require('../test/e2e/examples');
+const { importExamples } = require('./lib/examples');
 const n8n = require('./lib/n8n');
+const { loadSamples, senders } = require('./lib/registry');
+const { newCredential } = require('./lib/senders');
 const setup = require('./lib/setup');
 
 const line = Number(process.env.N8N_LINE || 1);
@@ -32,10 +34,12 @@ function writeState(state) {
 }
 
 async function ensureWorkflows(instance, state) {
-	state.secrets = state.secrets || setup.generateSecrets();
+	state.secrets = state.secrets || {};
 	state.credentials = state.credentials || {};
 	state.workflows = state.workflows || {};
-	for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
+	for (const { key: trigger } of senders()) {
+		const spec = setup.trigger(trigger);
+		state.secrets[trigger] = state.secrets[trigger] || newCredential(trigger);
 		const existing = state.workflows[trigger];
 		if (existing) {
 			try {
@@ -49,7 +53,7 @@ async function ensureWorkflows(instance, state) {
 		const credential = await instance.createCredential(
 			credentialName,
 			spec.credentialType,
-			setup.credentialData(trigger, state.secrets),
+			state.secrets[trigger],
 		);
 		const workflow = await instance.createActiveWorkflow(
 			setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }),
@@ -63,7 +67,6 @@ async function ensureWorkflows(instance, state) {
 }
 
 function printSummary(instance, state) {
-	const { qondor, crm, superoffice } = state.secrets;
 	const lines = [
 		'',
 		`n8n ${instance.runtime.version} is running with ${n8n.PACKAGE.name} installed.`,
@@ -73,21 +76,24 @@ function printSummary(instance, state) {
 		'',
 		'  Example workflows (active) and their production webhook URLs:',
 	];
-	for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
-		lines.push(`    ${spec.nodeName.padEnd(20)} ${state.workflows[trigger].url}`);
+	for (const { key } of senders()) {
+		lines.push(`    ${setup.trigger(key).nodeName.padEnd(20)} ${state.workflows[key].url}`);
 	}
 	if (state.examplesImported?.length) {
 		lines.push('', '  Also imported, inactive (see examples/README.md):');
 		for (const name of state.examplesImported) lines.push(`    ${name}`);
 	}
+	lines.push('', '  Local secrets (also in the credentials of these workflows):');
+	for (const { key } of senders()) {
+		const fields = Object.entries(state.secrets[key]).filter(([, value]) => value !== '');
+		lines.push(
+			`    ${setup.trigger(key).nodeName.padEnd(20)} ${fields.map(([name, value]) => `${name}: ${value}`).join(', ')}`,
+		);
+	}
+	const [first] = senders();
 	lines.push(
 		'',
-		'  Local secrets (also in the credentials of these workflows):',
-		`    Qondor header         ${qondor.headerName}: ${qondor.headerSecret}`,
-		`    CRM signing secret    ${crm.signingSecret}`,
-		`    SuperOffice secret    ${superoffice.webhookSecret}`,
-		'',
-		'  Send a sample event:   npm run send -- qondor OfferSentV1',
+		`  Send a sample event:   npm run send -- ${first.key} ${Object.keys(loadSamples(first))[0]}`,
 		`  n8n log:                ${instance.logFile}`,
 		'  Stop with Ctrl-C.',
 		'',

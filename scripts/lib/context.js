@@ -1,6 +1,6 @@
-// The IWebhookFunctions context n8n passes to webhook(), built as test/helpers/harness.ts builds
-// it: a request with raw bytes, a response that records the answer, parameters, credentials and
-// static data. Plain CommonJS so the benchmark runs the built nodes without ts-jest.
+// The IWebhookFunctions context n8n passes to webhook(): a request with raw bytes, a response that
+// records the answer, parameters, credentials, static data and a logger. The unit tests (through
+// test/helpers/harness.ts) and the in-process benchmark both call webhook() with it.
 'use strict';
 
 class RecordedResponse {
@@ -54,18 +54,30 @@ function lowerCaseHeaders(headers) {
 const noop = () => {};
 const silentLogger = { debug: noop, info: noop, warn: noop, error: noop };
 
+/** A logger that keeps what it is given in `logs`: `{ level, message }`. */
+function recordingLogger(logs) {
+	const log = (level) => (message) => logs.push({ level, message });
+	return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+let workflowCounter = 0;
+
 /**
- * @param {{ raw: Buffer, headers: Record<string, string> }} request
+ * The context for one request. Each setup gets a fresh workflow id unless given (so that setups do
+ * not share the ids a node accepted in this process); pass the same id, and the same static data
+ * object, to continue a node's history. `mode` is n8n's execution mode: 'webhook' for production
+ * URLs (the default), 'manual' for test URLs. `logs`: an array that receives what the node logs.
+ * @param {{ raw: Buffer, headers: Record<string, string | string[] | undefined> }} request
  * @param {{ parameters?: object, credentials?: object, staticData?: object, workflowId?: string,
- *   nodeName?: string, mode?: string, logger?: object }} setup
+ *   nodeName?: string, mode?: string, logs?: Array<{ level: string, message: string }> }} setup
  * @returns {{ context: object, response: RecordedResponse }}
  */
 function createContext(request, setup = {}) {
 	const parameters = setup.parameters ?? {};
 	const credentials = setup.credentials ?? {};
 	const staticData = setup.staticData ?? {};
-	const workflow = { id: setup.workflowId ?? 'bench-workflow', active: true };
-	const node = { name: setup.nodeName ?? 'Trigger', type: 'bench', typeVersion: 1, parameters: {} };
+	const workflow = { id: setup.workflowId ?? `workflow-${++workflowCounter}`, active: true };
+	const node = { name: setup.nodeName ?? 'Trigger', type: 'test', typeVersion: 1, parameters: {} };
 	const mode = setup.mode ?? 'webhook';
 	const req = { headers: lowerCaseHeaders(request.headers), rawBody: request.raw, body: {} };
 	const response = new RecordedResponse();
@@ -88,9 +100,28 @@ function createContext(request, setup = {}) {
 		getWorkflow: () => workflow,
 		getMode: () => mode,
 		getWebhookName: () => 'default',
-		logger: setup.logger ?? silentLogger,
+		logger: setup.logs ? recordingLogger(setup.logs) : silentLogger,
 	};
 	return { context, response };
 }
 
-module.exports = { createContext, lowerCaseHeaders };
+/**
+ * Calls a node's webhook() as n8n does and returns what the sender and the workflow see: the
+ * status and JSON body of the answer, the items of the execution (undefined when none starts),
+ * n8n's result, and the node's log lines.
+ */
+async function runWebhook(node, request, setup = {}) {
+	const logs = setup.logs ?? [];
+	const { context, response } = createContext(request, { ...setup, logs });
+	const result = await node.webhook.call(context);
+	const items = result.workflowData?.[0]?.map((item) => item.json);
+	return {
+		statusCode: response.ended ? response.statusCode : 200,
+		body: response.body ?? result.webhookResponse,
+		items,
+		result,
+		logs,
+	};
+}
+
+module.exports = { createContext, runWebhook, lowerCaseHeaders };

@@ -5,8 +5,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const n8n = require('../../scripts/lib/n8n');
-const setup = require('../../scripts/lib/setup');
+const n8n = require('./n8n');
+const { senders } = require('./registry');
+const setup = require('./setup');
 
 const running = new Set();
 process.on('exit', () => {
@@ -22,7 +23,7 @@ process.on('exit', () => {
 
 /**
  * Starts n8n of the given line (1 or 2) on a free port with a fresh user folder, signs in, creates
- * an API key, the credentials and one active workflow per trigger.
+ * an API key, the credentials and one active workflow per sender (keyed by the sender's key).
  * @param {number} line
  * @param {{ workflowParameters?: Record<string, object>, env?: Record<string, string> }} [options]
  */
@@ -45,13 +46,13 @@ async function startEnvironment(line, options = {}) {
 
 	const secrets = setup.generateSecrets();
 	const workflows = {};
-	for (const trigger of Object.keys(setup.TRIGGERS)) {
-		const spec = setup.TRIGGERS[trigger];
+	for (const { key: trigger } of senders()) {
+		const spec = setup.trigger(trigger);
 		const credentialName = `${spec.nodeName} e2e`;
 		const credential = await instance.createCredential(
 			credentialName,
 			spec.credentialType,
-			setup.credentialData(trigger, secrets),
+			secrets[trigger],
 		);
 		const workflow = setup.triggerWorkflow(
 			trigger,
@@ -63,6 +64,7 @@ async function startEnvironment(line, options = {}) {
 		const created = await instance.createActiveWorkflow(workflow);
 		workflows[trigger] = {
 			id: created.id,
+			sender: trigger,
 			nodeName: spec.nodeName,
 			url: instance.webhookUrl(setup.webhookPath(trigger)),
 		};
@@ -82,7 +84,7 @@ class Environment {
 	 * parameters, under `key` (e.g. a Qondor trigger with Reject Invalid Payloads on).
 	 */
 	async addWorkflow(key, trigger, { webhookId, parameters, credentialData }) {
-		const spec = setup.TRIGGERS[trigger];
+		const spec = setup.trigger(trigger);
 		const credentialName = `${spec.nodeName} ${key}`;
 		const credential = await this.instance.createCredential(
 			credentialName,
@@ -101,6 +103,7 @@ class Environment {
 		const created = await this.instance.createActiveWorkflow(workflow);
 		this.workflows[key] = {
 			id: created.id,
+			sender: trigger,
 			nodeName: spec.nodeName,
 			url: this.instance.webhookUrl(setup.webhookPath(trigger, webhookId)),
 		};

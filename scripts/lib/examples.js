@@ -22,7 +22,7 @@ function loadExamples() {
 /**
  * Imports every example into n8n (POST /api/v1/workflows with the fields the public API accepts)
  * and returns the workflows n8n created, in the order of loadExamples() (file name).
- * @param {import('../../scripts/lib/n8n').N8nInstance} instance started, signed in, with an API key
+ * @param {import('./n8n').N8nInstance} instance started, signed in, with an API key
  * @returns {Promise<object[]>}
  */
 async function importExamples(instance) {

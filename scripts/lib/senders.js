@@ -1,90 +1,189 @@
-// Requests as each sender makes them, written from the providers' documentation and independently
-// of the package's verifiers: Qondor's static header, Standard Webhooks signatures made by the
-// specification's reference library, SuperOffice's HMAC made with node:crypto.
+// Requests as each sender makes them, built from the sender's definition (its authentication
+// scheme, where it carries the event name and id) and its samples/wire.json (the headers it adds).
+// Written from the providers' documentation and independently of the package's verifiers:
+// Standard Webhooks signatures are made by the specification's reference library, body HMACs with
+// node:crypto.
 'use strict';
 
 const crypto = require('node:crypto');
 const { Webhook } = require('standardwebhooks');
 
+const { sender, wireOf } = require('./registry');
+
 let counter = 0;
 
-function bodyText(body) {
-	return typeof body === 'string' ? body : JSON.stringify(body);
+/** The default authentication choice's scheme (the one a sender is set up with first). */
+function schemeOf(definition) {
+	return definition.authentication.choices.find((choice) => choice.scheme)?.scheme;
+}
+
+/** Where the sender carries the event id: a body field (`webhookId`) or a header (`webhook-id`). */
+function idLocation(definition) {
+	return definition.event.id;
+}
+
+/** A new, unique event id in the sender's style. */
+function newEventId(definition) {
+	return idLocation(definition).field === undefined
+		? `msg_${Date.now().toString(36)}${(counter++).toString(36)}${crypto.randomBytes(4).toString('hex')}`
+		: crypto.randomUUID();
 }
 
 /**
- * A Qondor delivery: the JSON body and the authentication header Qondor was given.
- * @param {object|string} body
- * @param {{ headerName: string, headerSecret: string }} credential
- * @returns {{ raw: Buffer, headers: Record<string, string> }}
+ * A new event from a sample: a fresh event id, in the body where the sender carries it there, else
+ * in `options` for signedRequest (a Standard Webhooks `webhook-id`), so the trigger does not take
+ * it for a repeat.
+ * @returns {{ body: object, id: string, options: { id?: string } }}
  */
-function qondorRequest(body, credential) {
-	return {
-		raw: Buffer.from(bodyText(body), 'utf8'),
-		headers: {
-			'content-type': 'application/json',
-			[credential.headerName]: credential.headerSecret,
-		},
-	};
+function freshEvent(keyOrDefinition, body, id) {
+	const definition = sender(keyOrDefinition);
+	const eventId = id ?? newEventId(definition);
+	const { field } = idLocation(definition);
+	if (field === undefined) return { body, id: eventId, options: { id: eventId } };
+	return { body: { ...body, [field]: eventId }, id: eventId, options: {} };
+}
+
+/** Local credential data for a sender's default authentication: fresh random secrets. */
+function newCredential(keyOrDefinition) {
+	const definition = sender(keyOrDefinition);
+	const scheme = schemeOf(definition);
+	switch (scheme?.type) {
+		case 'header':
+			return {
+				headerName: `X-${definition.sender}-Webhook-Token`,
+				headerSecret: crypto.randomBytes(24).toString('base64url'),
+			};
+		case 'standardWebhooks':
+			return {
+				signingSecret: `whsec_${crypto.randomBytes(24).toString('base64')}`,
+				previousSigningSecret: '',
+			};
+		case 'bodyHmac':
+			return { [scheme.secretField]: crypto.randomBytes(24).toString('base64url') };
+		default:
+			return {};
+	}
 }
 
 /**
- * A CRM delivery signed per the Standard Webhooks specification.
- * @param {object|string} body
- * @param {string} secret `whsec_…`
- * @param {{ id?: string, timestamp?: number }} [options] timestamp in Unix seconds
- * @returns {{ raw: Buffer, headers: Record<string, string> }}
+ * Credential data the trigger cannot verify with (it must answer 500 and log what to fix), where
+ * the scheme allows one to be stored: a header name that is not one, a signing secret that is not
+ * base64. Undefined for schemes whose only field is the secret itself.
  */
-function crmRequest(body, secret, options = {}) {
-	const text = bodyText(body);
-	const id =
-		options.id ||
-		`msg_${Date.now().toString(36)}${(counter++).toString(36)}${crypto.randomBytes(4).toString('hex')}`;
-	const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-	const signature = new Webhook(secret).sign(id, new Date(timestamp * 1000), text);
-	return {
-		raw: Buffer.from(text, 'utf8'),
-		headers: {
-			'content-type': 'application/json',
-			'user-agent': 'Heffl-Webhooks/1.0',
-			'webhook-id': id,
-			'webhook-timestamp': String(timestamp),
-			'webhook-signature': signature,
-		},
-	};
+function brokenCredential(keyOrDefinition) {
+	switch (schemeOf(sender(keyOrDefinition))?.type) {
+		case 'header':
+			return {
+				headerName: 'not a header name',
+				headerSecret: crypto.randomBytes(24).toString('base64url'),
+			};
+		case 'standardWebhooks':
+			return { signingSecret: 'whsec_***not-base64***', previousSigningSecret: '' };
+		default:
+			return undefined;
+	}
 }
 
-/**
- * base64(HMAC-SHA256(UTF-8 secret, raw body)), as SuperOffice signs.
- * @param {Buffer|string} raw
- * @param {string} secret
- * @returns {string}
- */
-function superOfficeSignature(raw, secret) {
+/** The secret fields of credential data, for tests that check no secret leaks. */
+function secretValues(keyOrDefinition, credential) {
+	const scheme = schemeOf(sender(keyOrDefinition));
+	switch (scheme?.type) {
+		case 'header':
+			return [credential.headerSecret];
+		case 'standardWebhooks':
+			return [credential.signingSecret, credential.signingSecret.replace(/^whsec_/, '')];
+		case 'bodyHmac':
+			return [credential[scheme.secretField]];
+		default:
+			return [];
+	}
+}
+
+/** The headers that carry authentication, for tests that remove, repeat or damage them. */
+function authHeaders(keyOrDefinition, credential) {
+	const definition = sender(keyOrDefinition);
+	const scheme = schemeOf(definition);
+	const spelled = (name) => wireOf(definition).headerSpelling[name] ?? name;
+	switch (scheme?.type) {
+		case 'header':
+			return [credential.headerName];
+		case 'standardWebhooks':
+			return ['webhook-id', 'webhook-timestamp', 'webhook-signature'];
+		case 'bodyHmac':
+			return [spelled(scheme.header)];
+		default:
+			return [];
+	}
+}
+
+/** base64(HMAC-SHA256(UTF-8 secret, raw body)). */
+function bodySignature(raw, secret) {
 	return crypto.createHmac('sha256', Buffer.from(secret, 'utf8')).update(raw).digest('base64');
 }
 
 /**
- * A SuperOffice delivery, header names spelled as in SuperOffice's documentation.
- * @param {object|string} body
- * @param {string|undefined} secret undefined for a webhook created without a secret
- * @param {{ retry?: number, hookTest?: boolean }} [options]
+ * A delivery from the sender: the body's exact bytes and the headers the sender adds,
+ * authenticated with `credential` (credential data, or the secret alone for schemes with one;
+ * undefined sends it unauthenticated).
+ * @param {string|object} keyOrDefinition a sender key (`qondor`) or definition
+ * @param {object|string|Buffer} body
+ * @param {object|string|undefined} credential
+ * @param {{ id?: string, timestamp?: number, headers?: Record<string, string> }} [options]
+ *   id and timestamp (Unix seconds) for Standard Webhooks; more headers
  * @returns {{ raw: Buffer, headers: Record<string, string> }}
  */
-function superOfficeRequest(body, secret, options = {}) {
-	const text = bodyText(body);
-	const raw = Buffer.from(text, 'utf8');
-	const parsed = typeof body === 'string' ? {} : body;
-	const headers = {
-		'Content-Type': 'application/json; charset=utf-8',
-		'User-Agent': 'NetServer-Webhook/8.8.6684.1719',
-	};
-	if (parsed.Event) headers['X-Superoffice-Event'] = String(parsed.Event);
-	if (parsed.EventId) headers['X-Superoffice-Eventid'] = String(parsed.EventId);
-	if (secret !== undefined) headers['X-Superoffice-Signature'] = superOfficeSignature(raw, secret);
-	if (options.retry !== undefined) headers['X-Superoffice-Retry'] = String(options.retry);
-	if (options.hookTest) headers['X-Hook-Test'] = 'true';
-	return { raw, headers };
+function signedRequest(keyOrDefinition, body, credential, options = {}) {
+	const definition = sender(keyOrDefinition);
+	const wire = wireOf(definition);
+	const spelled = (name) => wire.headerSpelling[name] ?? name;
+	const raw = Buffer.isBuffer(body)
+		? body
+		: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+	const headers = { ...wire.headers };
+	// Headers that repeat a body field (SuperOffice's X-SuperOffice-Event and -EventId)
+	const parsed = typeof body === 'object' && !Buffer.isBuffer(body) ? body : {};
+	for (const location of [definition.event.name, definition.event.id]) {
+		if (location.header && location.field && parsed[location.field] !== undefined) {
+			headers[spelled(location.header)] = String(parsed[location.field]);
+		}
+	}
+	const scheme = schemeOf(definition);
+	if (credential !== undefined && scheme !== undefined) {
+		if (scheme.type === 'header') {
+			headers[credential.headerName] = credential.headerSecret;
+		} else if (scheme.type === 'standardWebhooks') {
+			const secret = typeof credential === 'string' ? credential : credential.signingSecret;
+			const id = options.id || newEventId(definition);
+			const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+			// The reference library signs text; bytes that are not UTF-8 are signed with node:crypto.
+			const text = raw.toString('utf8');
+			const signature = Buffer.from(text, 'utf8').equals(raw)
+				? new Webhook(secret).sign(id, new Date(timestamp * 1000), text)
+				: `v1,${crypto
+						.createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+						.update(`${id}.${timestamp}.`)
+						.update(raw)
+						.digest('base64')}`;
+			Object.assign(headers, {
+				'webhook-id': id,
+				'webhook-timestamp': String(timestamp),
+				'webhook-signature': signature,
+			});
+		} else if (scheme.type === 'bodyHmac') {
+			const secret = typeof credential === 'string' ? credential : credential[scheme.secretField];
+			headers[spelled(scheme.header)] = bodySignature(raw, secret);
+		}
+	}
+	return { raw, headers: { ...headers, ...options.headers } };
 }
 
-module.exports = { qondorRequest, crmRequest, superOfficeRequest, superOfficeSignature };
+module.exports = {
+	signedRequest,
+	freshEvent,
+	newCredential,
+	brokenCredential,
+	secretValues,
+	authHeaders,
+	bodySignature,
+	schemeOf,
+};

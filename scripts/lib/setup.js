@@ -1,70 +1,55 @@
 // What a local n8n needs to receive events with this package's triggers: one credential and one
-// active workflow per trigger, with fixed webhook ids so the production URLs are predictable.
+// active workflow per sender, with fixed webhook ids so the production URLs are predictable.
 'use strict';
 
 const crypto = require('node:crypto');
 
+const { nodeClass, senders, sender } = require('./registry');
+const { newCredential } = require('./senders');
+
 const PACKAGE_NAME = 'n8n-nodes-crm-triggers';
 
 /**
- * The three triggers, the credential type a local setup uses for each (`credentialType`), every
- * credential type the node offers, and the path each webhook listens on.
+ * How a sender's trigger appears in n8n: node type and name, the credential type a local setup
+ * uses (that of the default authentication), every credential type the node offers, its webhook
+ * path and a fixed webhook id (derived from the sender's key, so it stays the same across runs).
  */
-const TRIGGERS = {
-	qondor: {
-		nodeType: `${PACKAGE_NAME}.qondorTrigger`,
-		nodeName: 'Qondor Trigger',
-		credentialType: 'qondorWebhookApi',
-		credentialTypes: ['qondorWebhookApi'],
-		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e51',
-		path: 'qondor',
-	},
-	crm: {
-		nodeType: `${PACKAGE_NAME}.crmEventTrigger`,
-		nodeName: 'CRM Event Trigger',
-		credentialType: 'crmEventWebhookApi',
-		credentialTypes: ['crmEventWebhookApi'],
-		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e52',
-		path: 'crm-event',
-	},
-	superoffice: {
-		nodeType: `${PACKAGE_NAME}.superOfficeTrigger`,
-		nodeName: 'SuperOffice Trigger',
-		credentialType: 'superOfficeWebhookApi',
-		credentialTypes: ['superOfficeWebhookApi', 'superOfficeOAuth2Api', 'superOfficeApi'],
-		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e53',
-		path: 'superoffice',
-	},
-};
-
-/** Fresh random secrets for a local instance. */
-function generateSecrets() {
+function trigger(keyOrDefinition) {
+	const definition = sender(keyOrDefinition);
+	const { description } = new (nodeClass(definition))();
+	const digest = crypto.createHash('sha256').update(`webhook:${definition.key}`).digest('hex');
 	return {
-		qondor: {
-			headerName: 'X-Qondor-Webhook-Token',
-			headerSecret: crypto.randomBytes(24).toString('base64url'),
-		},
-		crm: { signingSecret: `whsec_${crypto.randomBytes(24).toString('base64')}` },
-		superoffice: { webhookSecret: crypto.randomBytes(24).toString('base64url') },
+		key: definition.key,
+		nodeType: `${PACKAGE_NAME}.${description.name}`,
+		nodeName: description.displayName,
+		credentialType: definition.authentication.choices[0].credential,
+		credentialTypes: description.credentials.map((credential) => credential.name),
+		webhookId: `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-8${digest.slice(17, 20)}-${digest.slice(20, 32)}`,
+		path: definition.path,
+		folder: definition.folder,
 	};
 }
 
-/** Credential data as n8n stores it for each trigger's credential type. */
-function credentialData(trigger, secrets) {
-	if (trigger === 'crm')
-		return { signingSecret: secrets.crm.signingSecret, previousSigningSecret: '' };
-	return secrets[trigger];
+/** Every sender's trigger, by key. */
+function triggers() {
+	return Object.fromEntries(senders().map((definition) => [definition.key, trigger(definition)]));
+}
+
+/** Fresh random credential data for every sender, by key. */
+function generateSecrets() {
+	return Object.fromEntries(
+		senders().map((definition) => [definition.key, newCredential(definition)]),
+	);
 }
 
 /**
  * A workflow whose trigger hands its items to a No Operation node, as a user would start one.
- * @param {'qondor'|'crm'|'superoffice'} trigger
+ * @param {string} key a sender key
  * @param {{ id: string, name: string }} credential
  * @param {{ name?: string, parameters?: object, webhookId?: string }} [options]
  */
-function triggerWorkflow(trigger, credential, options = {}) {
-	const spec = TRIGGERS[trigger];
-	const parameters = options.parameters || {};
+function triggerWorkflow(key, credential, options = {}) {
+	const spec = trigger(key);
 	return {
 		name: options.name || `${spec.nodeName} example`,
 		nodes: [
@@ -75,7 +60,7 @@ function triggerWorkflow(trigger, credential, options = {}) {
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId: options.webhookId || spec.webhookId,
-				parameters,
+				parameters: options.parameters || {},
 				credentials: { [spec.credentialType]: { id: credential.id, name: credential.name } },
 			},
 			{
@@ -92,15 +77,9 @@ function triggerWorkflow(trigger, credential, options = {}) {
 	};
 }
 
-function webhookPath(trigger, webhookId) {
-	return `${webhookId || TRIGGERS[trigger].webhookId}/${TRIGGERS[trigger].path}`;
+function webhookPath(key, webhookId) {
+	const spec = trigger(key);
+	return `${webhookId || spec.webhookId}/${spec.path}`;
 }
 
-module.exports = {
-	TRIGGERS,
-	PACKAGE_NAME,
-	generateSecrets,
-	credentialData,
-	triggerWorkflow,
-	webhookPath,
-};
+module.exports = { PACKAGE_NAME, trigger, triggers, generateSecrets, triggerWorkflow, webhookPath };

@@ -2,14 +2,24 @@
 // package, real HTTP requests from outside, executions read back through n8n's public API.
 'use strict';
 
-const { LINES } = require('../../scripts/lib/n8n');
-const { crmRequest, qondorRequest, superOfficeRequest } = require('../../scripts/lib/senders');
+const { startEnvironment } = require('../../scripts/lib/environment');
+const { importExamples, loadExamples } = require('../../scripts/lib/examples');
+const { LINES, triggerItems } = require('../../scripts/lib/n8n');
+const { loadSamples, sample, senders } = require('../../scripts/lib/registry');
+const { secretValues, signedRequest } = require('../../scripts/lib/senders');
 const setupLib = require('../../scripts/lib/setup');
-const { PACKAGE_NAME, TRIGGERS } = setupLib;
-const { fixture, loadFixtures } = require('../helpers/fixtures');
-const { startEnvironment } = require('./environment');
-const { importExamples, loadExamples } = require('./examples');
 const { startFakeSuperOffice } = require('../fakes/superOffice');
+
+const { PACKAGE_NAME } = setupLib;
+const qondorRequest = (body, credential) => signedRequest('qondor', body, credential);
+const crmRequest = (body, secret, options) => signedRequest('crm', body, secret, options);
+const superOfficeRequest = (body, secret, { retry, hookTest } = {}) =>
+	signedRequest('superoffice', body, secret, {
+		headers: {
+			...(retry === undefined ? {} : { 'X-Superoffice-Retry': String(retry) }),
+			...(hookTest ? { 'X-Hook-Test': 'true' } : {}),
+		},
+	});
 
 /** What a booking looks like once the trigger added each person's custom-field map. */
 function bookingWithCustomFields(body) {
@@ -29,7 +39,7 @@ function bookingWithCustomFields(body) {
 
 /** SuperOffice's documented quote examples all share one EventId; real events each have their own. */
 function quoteEvents() {
-	return Object.entries(loadFixtures('superoffice')).map(([event, body], index) => ({
+	return Object.entries(loadSamples('superoffice')).map(([event, body], index) => ({
 		event,
 		body: {
 			...body,
@@ -43,12 +53,9 @@ function defineSuite(line) {
 
 	describe(`n8n ${version} on Node ${nodeMajor}: the package as a user meets it`, () => {
 		let env;
-		const accepted = { qondor: [], crm: [], superoffice: [] };
-		const counts = () => ({
-			qondor: accepted.qondor.length,
-			crm: accepted.crm.length,
-			superoffice: accepted.superoffice.length,
-		});
+		const accepted = Object.fromEntries(senders().map(({ key }) => [key, []]));
+		const counts = () =>
+			Object.fromEntries(Object.entries(accepted).map(([key, items]) => [key, items.length]));
 
 		/** Wraps a test so a failure says where n8n's log is. */
 		const step = (name, fn, timeout = 120000) =>
@@ -87,49 +94,41 @@ function defineSuite(line) {
 			if (env) await env.stop();
 		}, 60000);
 
-		step(
-			'n8n lists the three trigger nodes with their icons, credentials and output schemas',
-			async () => {
-				const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
-				const credentialTypes = await env.instance.request('GET', '/types/credentials.json');
-				for (const trigger of Object.values(TRIGGERS)) {
-					const type = nodeTypes.find((candidate) => candidate.name === trigger.nodeType);
-					expect(type).toBeDefined();
-					expect(type.displayName).toBe(trigger.nodeName);
-					expect(type.group).toEqual(['trigger']);
-					expect(type.credentials.map((credential) => credential.name)).toEqual(
-						trigger.credentialTypes,
-					);
-					for (const credentialType of trigger.credentialTypes) {
-						expect(credentialTypes.map((credential) => credential.name)).toContain(credentialType);
-					}
-					// The output schema the editor fetches to list the trigger's fields before its first event.
-					const schema = await fetch(
-						`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`,
-					);
-					expect(schema.status).toBe(200);
-					const folder = {
-						qondorTrigger: 'Qondor',
-						crmEventTrigger: 'CrmEvent',
-						superOfficeTrigger: 'SuperOffice',
-					}[trigger.nodeType.split('.')[1]];
-					expect(await schema.json()).toEqual(
-						require(`../../nodes/${folder}/__schema__/v1.0.0.json`),
-					);
-					for (const iconPath of [type.iconUrl.light, type.iconUrl.dark]) {
-						expect(iconPath).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/nodes/.+\\.svg$`));
-						const icon = await fetch(`${env.instance.baseUrl}/${iconPath}`);
-						expect(icon.status).toBe(200);
-						expect(await icon.text()).toMatch(/^<svg /);
-					}
+		step('n8n lists every trigger node with its icons, credentials and output schema', async () => {
+			const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
+			const credentialTypes = await env.instance.request('GET', '/types/credentials.json');
+			for (const trigger of Object.values(setupLib.triggers())) {
+				const type = nodeTypes.find((candidate) => candidate.name === trigger.nodeType);
+				expect(type).toBeDefined();
+				expect(type.displayName).toBe(trigger.nodeName);
+				expect(type.group).toEqual(['trigger']);
+				expect(type.credentials.map((credential) => credential.name)).toEqual(
+					trigger.credentialTypes,
+				);
+				for (const credentialType of trigger.credentialTypes) {
+					expect(credentialTypes.map((credential) => credential.name)).toContain(credentialType);
 				}
-			},
-		);
+				// The output schema the editor fetches to list the trigger's fields before its first event.
+				const schema = await fetch(
+					`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`,
+				);
+				expect(schema.status).toBe(200);
+				expect(await schema.json()).toEqual(
+					require(`../../nodes/${trigger.folder}/__schema__/v1.0.0.json`),
+				);
+				for (const iconPath of [type.iconUrl.light, type.iconUrl.dark]) {
+					expect(iconPath).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/nodes/.+\\.svg$`));
+					const icon = await fetch(`${env.instance.baseUrl}/${iconPath}`);
+					expect(icon.status).toBe(200);
+					expect(await icon.text()).toMatch(/^<svg /);
+				}
+			}
+		});
 
 		step(
 			'every Qondor topic, authenticated with the header, runs with the body as Qondor sent it',
 			async () => {
-				const seeds = loadFixtures('qondor');
+				const seeds = loadSamples('qondor');
 				for (const [topic, body] of Object.entries(seeds)) {
 					const response = await env.post('qondor', qondorRequest(body, env.secrets.qondor));
 					if (topic === 'PingV1') {
@@ -163,7 +162,7 @@ function defineSuite(line) {
 		step(
 			'every documented CRM event, signed with Standard Webhooks, runs with the envelope and its webhook-id',
 			async () => {
-				for (const [event, body] of Object.entries(loadFixtures('crm'))) {
+				for (const [event, body] of Object.entries(loadSamples('crm'))) {
 					const request = crmRequest(body, env.secrets.crm.signingSecret, {
 						id: `msg_e2e_${event}`,
 					});
@@ -229,8 +228,8 @@ function defineSuite(line) {
 		step(
 			'forged, unsigned, stale, malformed and duplicate requests get their status and start no execution',
 			async () => {
-				const offer = fixture('qondor', 'OfferSentV1');
-				const deal = fixture('crm', 'deal.created');
+				const offer = sample('qondor', 'OfferSentV1');
+				const deal = sample('crm', 'deal.created');
 				const [quote] = quoteEvents();
 				const { headerName, headerSecret } = env.secrets.qondor;
 				const crmSecret = env.secrets.crm.signingSecret;
@@ -374,12 +373,12 @@ function defineSuite(line) {
 			'after a restart, events seen before are still duplicates and new events run',
 			async () => {
 				await env.restart();
-				const offer = fixture('qondor', 'OfferAnsweredV1');
+				const offer = sample('qondor', 'OfferAnsweredV1');
 				const replays = [
 					['qondor', qondorRequest(offer, env.secrets.qondor)],
 					[
 						'crm',
-						crmRequest(fixture('crm', 'lead.created'), env.secrets.crm.signingSecret, {
+						crmRequest(sample('crm', 'lead.created'), env.secrets.crm.signingSecret, {
 							id: 'msg_e2e_lead.created',
 						}),
 					],
@@ -402,7 +401,7 @@ function defineSuite(line) {
 					['qondor', qondorRequest({ ...offer, webhookId: 'after-restart-1' }, env.secrets.qondor)],
 					[
 						'crm',
-						crmRequest(fixture('crm', 'lead.created'), env.secrets.crm.signingSecret, {
+						crmRequest(sample('crm', 'lead.created'), env.secrets.crm.signingSecret, {
 							id: 'msg_after_restart',
 						}),
 					],
@@ -488,10 +487,7 @@ function defineSuite(line) {
 						executions = await env.instance.executions(created.id);
 					}
 					expect(executions).toHaveLength(1);
-					const items = require('../../scripts/lib/n8n').triggerItems(
-						executions[0],
-						'SuperOffice Trigger',
-					);
+					const items = triggerItems(executions[0], 'SuperOffice Trigger');
 					expect(items).toEqual([
 						expect.objectContaining({
 							Event: 'quote.approved',
@@ -567,12 +563,7 @@ function defineSuite(line) {
 		step('no secret appears in n8n’s log', async () => {
 			const log = env.log();
 			expect(log.length).toBeGreaterThan(0);
-			for (const secret of [
-				env.secrets.qondor.headerSecret,
-				env.secrets.crm.signingSecret,
-				env.secrets.crm.signingSecret.slice(6),
-				env.secrets.superoffice.webhookSecret,
-			]) {
+			for (const secret of senders().flatMap(({ key }) => secretValues(key, env.secrets[key]))) {
 				expect(log.includes(secret)).toBe(false);
 			}
 		});

@@ -13,25 +13,31 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const n8n = require('../../scripts/lib/n8n');
-const { crmRequest, qondorRequest, superOfficeRequest } = require('../../scripts/lib/senders');
+const { seededRandom } = require('../../scripts/lib/random');
+const { loadSamples, senders } = require('../../scripts/lib/registry');
+const { createReport } = require('../../scripts/lib/report');
+const { freshEvent, newCredential, signedRequest } = require('../../scripts/lib/senders');
 const setup = require('../../scripts/lib/setup');
-const { fixture, loadFixtures } = require('../helpers/fixtures');
 const { pool, postEvent: post } = require('../helpers/load');
 const { ensurePackages, startPostgres, startRedis } = require('./services');
 
-function option(name, fallback) {
-	const index = process.argv.indexOf(`--${name}`);
-	return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
-const LOAD = option('load', 2000);
+const { values: args } = parseArgs({
+	options: {
+		load: { type: 'string', default: '2000' },
+		seed: { type: 'string', default: '20261124' },
+	},
+});
+const LOAD = Number(args.load);
+const random = seededRandom(Number(args.seed));
 
-const failures = [];
-function check(condition, message) {
-	if (!condition) failures.push(message);
-	return condition;
-}
+const report = createReport();
+const { check } = report;
+
+/** The body field each event carries its test id in, so executions can be matched to events. */
+const MARK = '_queueId';
 
 /** Starts PostgreSQL, Redis, and n8n's main, webhook ×2 and worker processes. */
 async function startCluster(folder) {
@@ -100,24 +106,31 @@ async function waitForExecutions(main, workflowId, count, timeoutMs = 180000) {
 }
 
 function eventIdOf(execution, nodeName) {
-	const item = n8n.triggerItems(execution, nodeName)?.[0] ?? {};
-	return item.webhookId ?? item.EventId;
+	return n8n.triggerItems(execution, nodeName)?.[0]?.[MARK];
 }
 
-function newEvent(trigger, secrets) {
+/** The business events among a sender's samples (handshakes start no execution by default). */
+function businessSamples(definition) {
+	return Object.entries(loadSamples(definition)).filter(
+		([, body]) => !definition.isHandshake({}, body, body[definition.event.name.field ?? '']),
+	);
+}
+
+/** A new event of the sender (a sample with a fresh id, marked with it), and how to send it. */
+function newEvent(trigger, secrets, body) {
+	const definition = senders().find((candidate) => candidate.key === trigger);
 	const id = crypto.randomUUID();
-	if (trigger === 'qondor') {
-		const body = { ...fixture('qondor', 'OfferSentV1'), webhookId: id };
-		return { trigger, id, build: () => qondorRequest(body, secrets.qondor) };
-	}
-	if (trigger === 'crm')
-		return {
-			trigger,
-			id,
-			build: () => crmRequest(fixture('crm', 'deal.created'), secrets.crm.signingSecret, { id }),
-		};
-	const body = { ...fixture('superoffice', 'quote.approved'), EventId: id };
-	return { trigger, id, build: () => superOfficeRequest(body, secrets.superoffice.webhookSecret) };
+	const event = freshEvent(
+		definition,
+		{ ...(body ?? random.pick(businessSamples(definition))[1]), [MARK]: id },
+		id,
+	);
+	return {
+		trigger,
+		id,
+		body: event.body,
+		build: () => signedRequest(definition, event.body, secrets[trigger], event.options),
+	};
 }
 
 async function main() {
@@ -132,11 +145,12 @@ async function main() {
 		await mainProcess.createApiKey('queue');
 		const secrets = setup.generateSecrets();
 		const workflows = {};
-		for (const [trigger, spec] of Object.entries(setup.TRIGGERS)) {
+		for (const { key: trigger } of senders()) {
+			const spec = setup.trigger(trigger);
 			const credential = await mainProcess.createCredential(
 				`${spec.nodeName} queue`,
 				spec.credentialType,
-				setup.credentialData(trigger, secrets),
+				secrets[trigger],
 			);
 			const created = await mainProcess.createActiveWorkflow(
 				setup.triggerWorkflow(trigger, { id: credential.id, name: `${spec.nodeName} queue` }),
@@ -150,25 +164,14 @@ async function main() {
 		const urlOf = (trigger, index) => webhooks[index % 2].webhookUrl(workflows[trigger].path);
 
 		// 1. End-to-end cases over both webhook processes
-		const accepted = { qondor: 0, crm: 0, superoffice: 0 };
-		const seeds = [
-			...Object.entries(loadFixtures('qondor'))
-				.filter(([topic]) => topic !== 'PingV1')
-				.map(([, body]) => ['qondor', body, () => qondorRequest(body, secrets.qondor)]),
-			...Object.entries(loadFixtures('crm')).map(([event, body]) => [
-				'crm',
-				body,
-				() => crmRequest(body, secrets.crm.signingSecret, { id: `msg_queue_${event}` }),
-			]),
-			...Object.entries(loadFixtures('superoffice')).map(([, body], index) => {
-				const unique = { ...body, EventId: `queue-quote-${index}` };
-				return [
-					'superoffice',
-					unique,
-					() => superOfficeRequest(unique, secrets.superoffice.webhookSecret),
-				];
+		const accepted = Object.fromEntries(senders().map(({ key }) => [key, 0]));
+		// Every business sample of every sender, each with its own id.
+		const seeds = senders().flatMap((definition) =>
+			businessSamples(definition).map(([, body]) => {
+				const event = newEvent(definition.key, secrets, body);
+				return [definition.key, event.body, event.build];
 			}),
-		];
+		);
 		for (const [index, [trigger, , build]] of seeds.entries()) {
 			const result = await post(urlOf(trigger, index), build());
 			check(
@@ -180,23 +183,11 @@ async function main() {
 			// after each answer, and deliveries that overlap in different processes can overwrite it.
 			await n8n.sleep(300);
 		}
-		const forged = [
-			[
-				'qondor',
-				qondorRequest(fixture('qondor', 'OfferSentV1'), {
-					headerName: secrets.qondor.headerName,
-					headerSecret: 'guess',
-				}),
-			],
-			[
-				'crm',
-				crmRequest(
-					fixture('crm', 'deal.created'),
-					`whsec_${crypto.randomBytes(24).toString('base64')}`,
-				),
-			],
-			['superoffice', superOfficeRequest(fixture('superoffice', 'quote.sent'), 'guess')],
-		];
+		// Each sender's event, authenticated with a secret of the right form that is not the one configured.
+		const forged = senders().map((definition) => {
+			const event = newEvent(definition.key, secrets);
+			return [definition.key, signedRequest(definition, event.body, newCredential(definition))];
+		});
 		for (const [index, [trigger, request]] of forged.entries()) {
 			for (const webhook of [0, 1]) {
 				const result = await post(urlOf(trigger, index + webhook), request);
@@ -227,8 +218,12 @@ async function main() {
 
 		// 2. and 3. Load with duplicates: round-robin, then routed by event id
 		for (const routing of ['round-robin', 'by event id']) {
-			const triggers =
-				routing === 'round-robin' ? ['qondor', 'crm', 'superoffice'] : ['crm', 'superoffice'];
+			// A load balancer can route by event id only where the id travels in a header.
+			const triggers = senders()
+				.filter(
+					(definition) => routing === 'round-robin' || definition.event.id.header !== undefined,
+				)
+				.map((definition) => definition.key);
 			const before = {};
 			for (const trigger of triggers)
 				before[trigger] = (
@@ -241,12 +236,8 @@ async function main() {
 			const sends = [...events];
 			for (let i = 0; i < LOAD - unique; i++) {
 				// a copy sent soon after the original (a sender's retry), wherever the router puts it
-				const original = Math.floor(Math.random() * events.length);
-				sends.splice(
-					Math.min(sends.length, original + 1 + Math.floor(Math.random() * 40)),
-					0,
-					events[original],
-				);
+				const original = random.int(events.length);
+				sends.splice(Math.min(sends.length, original + 1 + random.int(40)), 0, events[original]);
 			}
 			let turn = 0;
 			const route = (event) => {
@@ -313,15 +304,16 @@ async function main() {
 		}
 		// 4. Copies sent at the same instant to the same webhook process: exactly one runs.
 		{
-			const before = (await mainProcess.executions(workflows.crm.id, { includeData: false }))
+			const [{ key: trigger }] = senders();
+			const before = (await mainProcess.executions(workflows[trigger].id, { includeData: false }))
 				.length;
-			const pairs = Array.from({ length: 200 }, () => newEvent('crm', secrets));
+			const pairs = Array.from({ length: 200 }, () => newEvent(trigger, secrets));
 			const results = await pool(
 				pairs.map(
 					(event, index) => () =>
 						Promise.all([
-							post(urlOf('crm', index), event.build()),
-							post(urlOf('crm', index), event.build()),
+							post(urlOf(trigger, index), event.build()),
+							post(urlOf(trigger, index), event.build()),
 						]),
 				),
 				10,
@@ -329,7 +321,11 @@ async function main() {
 			const bothStarted = results.filter(
 				([a, b]) => a.reason === 'started' && b.reason === 'started',
 			).length;
-			const after = await waitForExecutions(mainProcess, workflows.crm.id, before + pairs.length);
+			const after = await waitForExecutions(
+				mainProcess,
+				workflows[trigger].id,
+				before + pairs.length,
+			);
 			check(
 				bothStarted === 0,
 				`same instant, same process: ${bothStarted} of ${pairs.length} pairs both started`,
@@ -347,7 +343,7 @@ async function main() {
 			);
 		}
 	} catch (error) {
-		failures.push(`${error.stack || error}`);
+		report.fail(error);
 	} finally {
 		if (cluster) await cluster.stop();
 	}
@@ -384,16 +380,10 @@ async function main() {
 			`Same id sent twice at the same instant to one webhook process: ${summary.sameInstant.pairs} pairs, both ran: ${summary.sameInstant.bothStarted}`,
 		);
 	}
-	lines.push(
-		'',
-		failures.length
-			? `FAILED (${failures.length}):\n  ${failures.join('\n  ')}\n  logs: ${folder}`
-			: 'PASSED',
-		'',
-	);
+	lines.push('', report.verdict(`\n  logs: ${folder}`), '');
 	process.stdout.write(lines.join('\n'));
-	if (!failures.length) fs.rmSync(folder, { recursive: true, force: true });
-	process.exit(failures.length ? 1 : 0);
+	if (!report.failures.length) fs.rmSync(folder, { recursive: true, force: true });
+	report.exit();
 }
 
 main().catch((error) => {

@@ -14,126 +14,120 @@
 'use strict';
 
 const crypto = require('node:crypto');
+const { parseArgs } = require('node:util');
 
-const { sleep } = require('../../scripts/lib/n8n');
-const { crmRequest, qondorRequest, superOfficeRequest } = require('../../scripts/lib/senders');
-const { fixture } = require('../helpers/fixtures');
+const { startEnvironment } = require('../../scripts/lib/environment');
+const { sleep, triggerItems } = require('../../scripts/lib/n8n');
+const { seededRandom } = require('../../scripts/lib/random');
+const { loadSamples, senders, wireOf } = require('../../scripts/lib/registry');
+const { createReport } = require('../../scripts/lib/report');
+const {
+	authHeaders,
+	brokenCredential,
+	freshEvent,
+	newCredential,
+	schemeOf,
+	secretValues,
+	signedRequest,
+} = require('../../scripts/lib/senders');
 const { pool, postEvent } = require('../helpers/load');
-const { startEnvironment } = require('../e2e/environment');
 const { rawRequest } = require('./rawHttp');
 
-function option(name, fallback) {
-	const index = process.argv.indexOf(`--${name}`);
-	return index === -1 ? fallback : process.argv[index + 1];
-}
-const scale = process.argv.includes('--large') ? 5 : 1;
-const SEED = Number(option('seed', 20261123));
-const LINE = Number(option('line', 1));
-const BAD = Number(option('bad', 5000 * scale));
-const LOAD = Number(option('load', 2000 * scale));
-const RESTART = Number(option('restart', 300 * scale));
+const { values: args } = parseArgs({
+	options: {
+		large: { type: 'boolean' },
+		seed: { type: 'string', default: '20261123' },
+		line: { type: 'string', default: '1' },
+		bad: { type: 'string' },
+		load: { type: 'string' },
+		restart: { type: 'string' },
+	},
+});
+const scale = args.large ? 5 : 1;
+const SEED = Number(args.seed);
+const LINE = Number(args.line);
+const BAD = Number(args.bad ?? 5000 * scale);
+const LOAD = Number(args.load ?? 2000 * scale);
+const RESTART = Number(args.restart ?? 300 * scale);
 
-/** mulberry32: a small seeded generator, so every run sends the same cases. */
-function generator(seed) {
-	let state = seed >>> 0;
-	const next = () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		int: (n) => Math.floor(next() * n),
-		pick: (list) => list[Math.floor(next() * list.length)],
-		id: () =>
-			Array.from({ length: 4 }, () =>
-				Math.floor(next() * 0xffffffff)
-					.toString(16)
-					.padStart(8, '0'),
-			).join('-'),
-	};
-}
+const report = createReport();
+const { check } = report;
 
-const failures = [];
-function check(condition, message) {
-	if (!condition) failures.push(message);
-	return condition;
-}
+/** The body field each event carries its test id in, so executions can be matched to events. */
+const MARK = '_reliabilityId';
 
 // ---------------------------------------------------------------------------------------------
 // Events with fresh ids, and requests as each sender makes them.
 
-function qondorEvent(random) {
-	const topic = random.pick([
-		'OfferSentV1',
-		'OfferAnsweredV1',
-		'ProjectCreatedV1',
-		'ProjectStatusChangedV1',
-		'BookingConfirmedV1',
-	]);
-	return { ...fixture('qondor', topic), webhookId: random.id() };
-}
-function crmEvent(random) {
-	const body = fixture(
-		'crm',
-		random.pick([
-			'lead.created',
-			'deal.created',
-			'client.created',
-			'invoice.created',
-			'quotation.created',
-		]),
+/** The business events among a sender's samples (handshakes start no execution by default). */
+function businessSamples(definition) {
+	return Object.values(loadSamples(definition)).filter(
+		(body) => !definition.isHandshake({}, body, body[definition.event.name.field ?? '']),
 	);
-	return { ...body, payload: { ...body.payload, id: `rec_${random.id()}` } };
 }
-function superOfficeEvent(random) {
-	return {
-		...fixture(
-			'superoffice',
-			random.pick(['quote.approved', 'quote.rejected', 'quote.sent', 'quote.ordered']),
-		),
-		EventId: random.id(),
-	};
+
+/** The sender behind a workflow key (`qondor`, or an extra workflow such as `qondorStrict`). */
+function senderOf(env, key) {
+	return senders().find((definition) => definition.key === env.workflows[key].sender);
+}
+
+/** A new event of the sender: a random sample with a fresh id, marked with that id. */
+function newEvent(random, definition) {
+	const id = definition.event.id.field === undefined ? `msg_${random.id()}` : random.id();
+	const event = freshEvent(definition, random.pick(businessSamples(definition)), id);
+	return { ...event, body: { ...event.body, [MARK]: id } };
 }
 
 function headerPairs(headers) {
 	return Object.entries(headers);
 }
 
-/** A request for `trigger` carrying `body` (an object or raw text/bytes), signed/authenticated as the sender would. */
-function signed(env, trigger, body, options = {}) {
-	const raw = Buffer.isBuffer(body)
-		? body
-		: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
-	if (trigger.startsWith('qondor'))
-		return {
-			raw,
-			headers: {
-				'content-type': 'application/json',
-				[env.secrets.qondor.headerName]: env.secrets.qondor.headerSecret,
-			},
-		};
-	if (trigger === 'crm') {
-		const request = crmRequest(raw.toString('latin1'), env.secrets.crm.signingSecret, options);
-		// sign over the exact bytes, including invalid UTF-8: the reference library signs strings
-		const id = request.headers['webhook-id'];
-		const timestamp = request.headers['webhook-timestamp'];
-		const key = Buffer.from(env.secrets.crm.signingSecret.slice(6), 'base64');
-		const signature = crypto
-			.createHmac('sha256', key)
-			.update(`${id}.${timestamp}.`)
-			.update(raw)
-			.digest('base64');
-		return { raw, headers: { ...request.headers, 'webhook-signature': `v1,${signature}` } };
-	}
-	const request = superOfficeRequest(raw.toString('latin1'), env.secrets.superoffice.webhookSecret);
-	const signature = crypto
-		.createHmac('sha256', Buffer.from(env.secrets.superoffice.webhookSecret, 'utf8'))
-		.update(raw)
-		.digest('base64');
-	return { raw, headers: { ...request.headers, 'X-Superoffice-Signature': signature } };
+/** A request for workflow `key` carrying `body` (an object or raw text/bytes), authenticated as the sender would. */
+function signed(env, key, body, options = {}) {
+	const definition = senderOf(env, key);
+	return signedRequest(definition, body, env.secrets[definition.key], options);
+}
+
+/** `value` with its base64 part replaced by random characters of the same length. */
+function forged(value) {
+	return value.replace(/[A-Za-z0-9+/_-]{16,}=*$/, (part) =>
+		crypto.randomBytes(part.length).toString('base64').slice(0, part.length),
+	);
+}
+
+/** `body` with the field at the dotted path given a value of another type. */
+function mistyped(body, dottedPath) {
+	const copy = JSON.parse(JSON.stringify(body));
+	const keys = dottedPath.split('.');
+	let parent = copy;
+	for (const key of keys.slice(0, -1)) parent = parent[key];
+	const last = keys[keys.length - 1];
+	parent[last] = typeof parent[last] === 'number' ? String(parent[last]) : 12345;
+	return copy;
+}
+
+/** Extra workflows: a strict one for senders with Reject Invalid Payloads, a broken credential where one can be made. */
+function extraWorkflows() {
+	const extra = [];
+	senders().forEach((definition, index) => {
+		if (definition.options.some((option) => option.name === 'rejectInvalid')) {
+			extra.push({
+				key: `${definition.key}Strict`,
+				sender: definition.key,
+				index: 2 * index,
+				parameters: { settings: { rejectInvalid: true } },
+			});
+		}
+		const broken = brokenCredential(definition);
+		if (broken)
+			extra.push({
+				key: `${definition.key}BadSecret`,
+				sender: definition.key,
+				index: 2 * index + 1,
+				credentialData: broken,
+			});
+	});
+	return extra;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,16 +135,25 @@ function signed(env, trigger, body, options = {}) {
 
 /**
  * Every case: which workflow it goes to, the request, the status expected and whether it should
- * start an execution. SuperOffice acknowledges content problems of authenticated requests with
- * 200 (it disables webhooks that fail), so its expectations differ for those.
+ * start an execution. Senders that disable failing webhooks (SuperOffice) get 200 for content
+ * problems of authenticated requests, so their expectations differ for those.
  */
 function badInputCases(env, random, count) {
-	const triggers = ['qondor', 'crm', 'superoffice'];
-	const contentError = (trigger) => (trigger === 'superoffice' ? 200 : 400);
+	const triggers = senders().map((definition) => definition.key);
+	const definitionOf = (t) => senderOf(env, t);
+	const contentError = (t) => (definitionOf(t).acknowledgeContentErrors ? 200 : 400);
+	const eventFor = (t) => newEvent(random, definitionOf(t));
+	const request = (t, event = eventFor(t)) => signed(env, t, event.body, event.options);
+	const authHeadersOf = (t) => authHeaders(definitionOf(t), env.secrets[t]);
+	const timestamped = triggers.filter(
+		(t) => schemeOf(definitionOf(t))?.type === 'standardWebhooks',
+	);
+	const strict = Object.keys(env.workflows).filter((key) => key.endsWith('Strict'));
+	const broken = Object.keys(env.workflows).filter((key) => key.endsWith('BadSecret'));
 	const builders = {
-		valid: (t) => ({ request: signed(env, t, eventFor(t)), status: 200, runs: true }),
+		valid: (t) => ({ request: request(t), status: 200, runs: true }),
 		'truncated JSON': (t) => {
-			const text = JSON.stringify(eventFor(t));
+			const text = JSON.stringify(eventFor(t).body);
 			return {
 				request: signed(env, t, text.slice(0, 1 + random.int(text.length - 1))),
 				status: contentError(t),
@@ -164,7 +167,7 @@ function badInputCases(env, random, count) {
 		}),
 		'empty body': (t) => ({ request: signed(env, t, ''), status: contentError(t), runs: false }),
 		'invalid UTF-8': (t) => {
-			const text = JSON.stringify(eventFor(t));
+			const text = JSON.stringify(eventFor(t).body);
 			const cut = text.indexOf('"', 10) + 1;
 			const raw = Buffer.concat([
 				Buffer.from(text.slice(0, cut)),
@@ -176,11 +179,12 @@ function badInputCases(env, random, count) {
 		'deeply nested JSON': (t) => {
 			const depth = 20 + random.int(480);
 			const nested = `${'{"n":'.repeat(depth)}1${'}'.repeat(depth)}`;
-			const text = JSON.stringify(eventFor(t)).replace(/}$/, `,"deep":${nested}}`);
-			return { request: signed(env, t, text), status: 200, runs: true };
+			const event = eventFor(t);
+			const text = JSON.stringify(event.body).replace(/}$/, `,"deep":${nested}}`);
+			return { request: signed(env, t, text, event.options), status: 200, runs: true };
 		},
 		'wrong content type': (t) => {
-			const request = signed(env, t, eventFor(t));
+			const built = request(t);
 			const type = random.pick([
 				'text/plain',
 				'application/xml',
@@ -188,135 +192,117 @@ function badInputCases(env, random, count) {
 				'multipart/form-data; boundary=x',
 				'application/octet-stream',
 			]);
-			for (const name of Object.keys(request.headers))
-				if (name.toLowerCase() === 'content-type') delete request.headers[name];
-			request.headers['content-type'] = type;
-			return { request, status: 200, runs: true };
+			for (const name of Object.keys(built.headers))
+				if (name.toLowerCase() === 'content-type') delete built.headers[name];
+			built.headers['content-type'] = type;
+			return { request: built, status: 200, runs: true };
 		},
 		'missing auth header': (t) => {
-			const request = signed(env, t, eventFor(t));
-			const drop = {
-				qondor: env.secrets.qondor.headerName,
-				crm: random.pick(['webhook-id', 'webhook-timestamp', 'webhook-signature']),
-				superoffice: 'X-Superoffice-Signature',
-			}[t];
-			delete request.headers[drop];
-			return { request, status: 401, runs: false };
+			const built = request(t);
+			delete built.headers[random.pick(authHeadersOf(t))];
+			return { request: built, status: 401, runs: false };
 		},
 		'duplicated auth header': (t) => {
-			const request = signed(env, t, eventFor(t));
-			const name = {
-				qondor: env.secrets.qondor.headerName,
-				crm: 'webhook-id',
-				superoffice: 'X-Superoffice-Signature',
-			}[t];
-			const pairs = headerPairs(request.headers);
-			pairs.push([name, random.next() < 0.5 ? request.headers[name] : 'something-else']);
-			return { request: { raw: request.raw, pairs }, status: 401, runs: false };
+			const built = request(t);
+			const name = authHeadersOf(t)[0];
+			const pairs = headerPairs(built.headers);
+			pairs.push([name, random.next() < 0.5 ? built.headers[name] : 'something-else']);
+			return { request: { raw: built.raw, pairs }, status: 401, runs: false };
 		},
 		'oversized header': (t) => {
-			const request = signed(env, t, eventFor(t));
-			request.headers['x-padding'] = 'x'.repeat(20000 + random.int(20000));
-			return { request, status: 431, runs: false };
+			const built = request(t);
+			built.headers['x-padding'] = 'x'.repeat(20000 + random.int(20000));
+			return { request: built, status: 431, runs: false };
 		},
 		'control characters in a header': (t) => {
-			const request = signed(env, t, eventFor(t));
-			const name = {
-				qondor: env.secrets.qondor.headerName,
-				crm: 'webhook-signature',
-				superoffice: 'X-Superoffice-Signature',
-			}[t];
-			request.headers[name] =
-				`${request.headers[name].slice(0, 5)}\x01\x7f${request.headers[name].slice(5)}`;
-			return { request, status: 400, runs: false };
+			const built = request(t);
+			const name = authHeadersOf(t).at(-1);
+			built.headers[name] =
+				`${built.headers[name].slice(0, 5)}\x01\x7f${built.headers[name].slice(5)}`;
+			return { request: built, status: 400, runs: false };
 		},
 		'forged signature or header value': (t) => {
-			const request = signed(env, t, eventFor(t));
-			if (t === 'qondor')
-				request.headers[env.secrets.qondor.headerName] = crypto
-					.randomBytes(24)
-					.toString('base64url');
-			if (t === 'crm')
-				request.headers['webhook-signature'] = `v1,${crypto.randomBytes(32).toString('base64')}`;
-			if (t === 'superoffice')
-				request.headers['X-Superoffice-Signature'] = crypto.randomBytes(32).toString('base64');
-			return { request, status: 401, runs: false };
+			const built = request(t);
+			const name = authHeadersOf(t).at(-1);
+			built.headers[name] = forged(built.headers[name]);
+			return { request: built, status: 401, runs: false };
 		},
 		'signature of a different body': (t) => {
-			if (t === 'qondor') return builders['forged signature or header value'](t);
-			const request = signed(env, t, eventFor(t));
+			if (schemeOf(definitionOf(t)).type === 'header')
+				return builders['forged signature or header value'](t);
+			const built = request(t);
 			return {
-				request: { ...request, raw: Buffer.from(JSON.stringify(eventFor(t))) },
+				request: { ...built, raw: Buffer.from(JSON.stringify(eventFor(t).body)) },
 				status: 401,
 				runs: false,
 			};
 		},
-		'replay outside the window': () => {
-			const request = signed(env, 'crm', eventFor('crm'), {
+		'replay outside the window': (t) => {
+			const target = timestamped.length ? random.pick(timestamped) : t;
+			if (!timestamped.length) return builders['forged signature or header value'](t);
+			const event = eventFor(target);
+			const stale = signed(env, target, event.body, {
+				...event.options,
 				timestamp: Math.floor(Date.now() / 1000) - 301 - random.int(86400),
 			});
-			return { trigger: 'crm', request, status: 401, runs: false };
+			return { trigger: target, request: stale, status: 401, runs: false };
 		},
 		'wrong secret': (t) => {
-			const body = eventFor(t);
-			if (t === 'qondor')
-				return {
-					request: qondorRequest(body, {
-						headerName: env.secrets.qondor.headerName,
-						headerSecret: `${env.secrets.qondor.headerSecret}x`,
-					}),
-					status: 401,
-					runs: false,
-				};
-			if (t === 'crm')
-				return {
-					request: crmRequest(body, `whsec_${crypto.randomBytes(24).toString('base64')}`),
-					status: 401,
-					runs: false,
-				};
+			const event = eventFor(t);
 			return {
-				request: superOfficeRequest(body, crypto.randomBytes(16).toString('hex')),
+				request: signedRequest(
+					definitionOf(t),
+					event.body,
+					newCredential(definitionOf(t)),
+					event.options,
+				),
 				status: 401,
 				runs: false,
 			};
 		},
-		'receiver secret not base64': () => ({
-			trigger: 'crmBadSecret',
-			request: signed(env, 'crm', eventFor('crm')),
-			status: 500,
-			runs: false,
-		}),
-		'wrong field types': (t) => ({
-			request: signed(env, t, wrongTypes(t, eventFor(t))),
-			status: 200,
-			runs: true,
-		}),
-		'wrong field types, Reject Invalid Payloads on': () => ({
-			trigger: 'qondorStrict',
-			request: signed(env, 'qondor', wrongTypes('qondor', eventFor('qondor'))),
-			status: 422,
-			runs: false,
-		}),
+		'receiver credential unusable': (t) => {
+			if (!broken.length) return builders['wrong secret'](t);
+			const key = random.pick(broken);
+			return { trigger: key, request: request(key), status: 500, runs: false };
+		},
+		'wrong field types': (t) => {
+			const event = eventFor(t);
+			return {
+				request: signed(
+					env,
+					t,
+					mistyped(event.body, wireOf(definitionOf(t)).mistype),
+					event.options,
+				),
+				status: 200,
+				runs: true,
+			};
+		},
+		'wrong field types, Reject Invalid Payloads on': (t) => {
+			if (!strict.length) return builders['wrong field types'](t);
+			const key = random.pick(strict);
+			const event = eventFor(key);
+			return {
+				trigger: key,
+				request: signed(
+					env,
+					key,
+					mistyped(event.body, wireOf(definitionOf(key)).mistype),
+					event.options,
+				),
+				status: 422,
+				runs: false,
+			};
+		},
 		'unknown event': (t) => {
-			const body = eventFor(t);
-			if (t === 'qondor') body.topic = `FutureTopic${random.int(9)}V1`;
-			if (t === 'crm') body.event = `webinar.${random.pick(['booked', 'cancelled'])}`;
-			if (t === 'superoffice') body.Event = `y_equipment.${random.pick(['created', 'changed'])}`;
-			return { request: signed(env, t, body), status: 200, runs: true };
+			const event = eventFor(t);
+			const body = {
+				...event.body,
+				[definitionOf(t).event.name.field]: `future.event${random.int(9)}`,
+			};
+			return { request: signed(env, t, body, event.options), status: 200, runs: true };
 		},
 	};
-
-	function eventFor(trigger) {
-		if (trigger === 'qondor') return qondorEvent(random);
-		if (trigger === 'crm') return crmEvent(random);
-		return superOfficeEvent(random);
-	}
-
-	function wrongTypes(trigger, body) {
-		if (trigger === 'qondor') return { ...body, projectId: String(body.projectId) };
-		if (trigger === 'crm') return { ...body, payload: { ...body.payload, id: 12345 } };
-		return { ...body, PrimaryKey: String(body.PrimaryKey) };
-	}
 
 	const names = Object.keys(builders);
 	const cases = [];
@@ -334,9 +320,15 @@ function badInputCases(env, random, count) {
 		[32, 413, false],
 	]) {
 		const trigger = random.pick(triggers);
-		const body = eventFor(trigger);
-		body.padding = 'p'.repeat(megabytes * 1024 * 1024);
-		cases.push({ kind: 'huge body', trigger, request: signed(env, trigger, body), status, runs });
+		const event = eventFor(trigger);
+		const body = { ...event.body, padding: 'p'.repeat(megabytes * 1024 * 1024) };
+		cases.push({
+			kind: 'huge body',
+			trigger,
+			request: signed(env, trigger, body, event.options),
+			status,
+			runs,
+		});
 	}
 	return cases;
 }
@@ -375,12 +367,15 @@ async function waitForCounts(env, expected, timeoutMs = 180000) {
 }
 
 function secretsOf(env) {
-	return [
-		env.secrets.qondor.headerSecret,
-		env.secrets.crm.signingSecret.slice(6),
-		env.secrets.superoffice.webhookSecret,
-		'whsec_***not-base64***',
-	];
+	const configured = senders().flatMap((definition) =>
+		secretValues(definition, env.secrets[definition.key]),
+	);
+	const broken = extraWorkflows().flatMap((extra) =>
+		extra.credentialData ? secretValues(extra.sender, extra.credentialData) : [],
+	);
+	return [...configured, ...broken].filter(
+		(secret) => typeof secret === 'string' && secret.length >= 8,
+	);
 }
 
 async function badInput(env, random, summary) {
@@ -402,7 +397,8 @@ async function badInput(env, random, summary) {
 		if (response.status !== testCase.status) {
 			row.mismatches++;
 			if (row.mismatches <= 3)
-				failures.push(
+				check(
+					false,
 					`bad input "${testCase.kind}" to ${testCase.trigger}: expected ${testCase.status}, got ${response.status} ${response.error ?? response.body.slice(0, 200)}`,
 				);
 		}
@@ -436,21 +432,10 @@ async function badInput(env, random, summary) {
 // ---------------------------------------------------------------------------------------------
 // 2. Load with duplicates
 
+/** A new event for a trigger: its id, and a function building a request for it (each copy the same event). */
 function eventRequest(env, random, trigger) {
-	if (trigger === 'qondor') {
-		const body = qondorEvent(random);
-		return { id: body.webhookId, build: () => qondorRequest(body, env.secrets.qondor) };
-	}
-	if (trigger === 'crm') {
-		const body = crmEvent(random);
-		const id = `msg_${random.id()}`;
-		return { id, build: () => crmRequest(body, env.secrets.crm.signingSecret, { id }) };
-	}
-	const body = superOfficeEvent(random);
-	return {
-		id: body.EventId,
-		build: () => superOfficeRequest(body, env.secrets.superoffice.webhookSecret),
-	};
+	const event = newEvent(random, senderOf(env, trigger));
+	return { id: event.id, build: () => signed(env, trigger, event.body, event.options) };
 }
 
 async function post(env, trigger, request) {
@@ -458,7 +443,7 @@ async function post(env, trigger, request) {
 }
 
 async function loadWithDuplicates(env, random, summary) {
-	const triggers = ['qondor', 'crm', 'superoffice'];
+	const triggers = senders().map((definition) => definition.key);
 	const uniqueCount = Math.round(LOAD / 1.2);
 	const events = Array.from({ length: uniqueCount }, () => {
 		const trigger = random.pick(triggers);
@@ -540,7 +525,7 @@ async function loadWithDuplicates(env, random, summary) {
 // 3. Restart in the middle of a stream
 
 async function restartMidStream(env, random, summary) {
-	const triggers = ['qondor', 'crm', 'superoffice'];
+	const triggers = senders().map((definition) => definition.key);
 	const stream = Array.from({ length: RESTART }, () => {
 		const trigger = random.pick(triggers);
 		return { trigger, ...eventRequest(env, random, trigger) };
@@ -587,11 +572,8 @@ async function restartMidStream(env, random, summary) {
 	const executed = new Map();
 	for (const trigger of triggers) {
 		for (const execution of await env.executions(trigger)) {
-			const items =
-				require('../../scripts/lib/n8n').triggerItems(execution, env.workflows[trigger].nodeName) ??
-				[];
-			const item = items[0] ?? {};
-			const id = item.webhookId ?? item.EventId;
+			const items = triggerItems(execution, env.workflows[trigger].nodeName) ?? [];
+			const id = items[0]?.[MARK];
 			if (id) executed.set(id, (executed.get(id) ?? 0) + 1);
 		}
 	}
@@ -709,15 +691,12 @@ function printSummary(summary, env) {
 		`Secrets leaked (answers + n8n log): ${summary.secretsLeaked}`,
 		'',
 	);
-	lines.push(
-		failures.length ? `FAILED (${failures.length}):\n  ${failures.join('\n  ')}` : 'PASSED',
-		'',
-	);
+	lines.push(report.verdict(), '');
 	process.stdout.write(lines.join('\n'));
 }
 
 async function main() {
-	const random = generator(SEED);
+	const random = seededRandom(SEED);
 	const env = await startEnvironment(LINE, { env: { N8N_LOG_LEVEL: 'debug' } });
 	const summary = { crashes: 0, secretsLeaked: 0 };
 	const crashed = () => {
@@ -725,15 +704,13 @@ async function main() {
 	};
 	env.instance.child.on('exit', crashed);
 	try {
-		await env.addWorkflow('qondorStrict', 'qondor', {
-			webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e71',
-			parameters: { settings: { rejectInvalid: true } },
-			credentialData: env.secrets.qondor,
-		});
-		await env.addWorkflow('crmBadSecret', 'crm', {
-			webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e72',
-			credentialData: { signingSecret: 'whsec_***not-base64***', previousSigningSecret: '' },
-		});
+		for (const extra of extraWorkflows()) {
+			await env.addWorkflow(extra.key, extra.sender, {
+				webhookId: `6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4f${String(extra.index).padStart(2, '0')}`,
+				parameters: extra.parameters,
+				credentialData: extra.credentialData ?? env.secrets[extra.sender],
+			});
+		}
 		await badInput(env, random, summary);
 		await loadWithDuplicates(env, random, summary);
 		env.instance.child.off('exit', crashed);
@@ -744,16 +721,16 @@ async function main() {
 		summary.secretsLeaked = leaked.length + (summary.badInput?.leaks ?? 0);
 		check(leaked.length === 0, `${leaked.length} secrets appear in n8n's log`);
 		check(summary.crashes === 0, `n8n exited unexpectedly ${summary.crashes} times`);
-		if (failures.length) process.stdout.write(`\nn8n log: ${env.logPath()}\n`);
+		if (report.failures.length) process.stdout.write(`\nn8n log: ${env.logPath()}\n`);
 	} catch (error) {
-		failures.push(`${error.stack || error}`);
+		report.fail(error);
 		process.stdout.write(`\nn8n log: ${env.logPath()}\n`);
 	} finally {
 		env.instance.child?.off('exit', crashed);
 		printSummary(summary, env);
 		await env.stop();
 	}
-	process.exit(failures.length ? 1 : 0);
+	report.exit();
 }
 
 main().catch((error) => {
