@@ -17,7 +17,7 @@ if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'nodes'))) {
 const { createContext } = require('../scripts/lib/context');
 const { nodeClass, sample, senders, wireOf } = require('../scripts/lib/registry');
 const { freshEvent, newCredential, schemeOf, signedRequest } = require('../scripts/lib/senders');
-const { trigger } = require('../scripts/lib/setup');
+const { defaultParameters, trigger } = require('../scripts/lib/setup');
 
 const ROUNDS = 5;
 const SLICES = 10;
@@ -64,12 +64,7 @@ function floorFor(scheme, credential) {
 /** The node set up as a user would: default authentication, all events, no options. */
 function nodeSetup(definition, credential) {
 	return {
-		parameters: {
-			authentication: definition.authentication.choices[0].value,
-			[definition.events.parameter]: ['*'],
-			customEvents: '',
-			settings: {},
-		},
+		parameters: defaultParameters(definition),
 		credentials: { [trigger(definition).credentialType]: credential },
 	};
 }

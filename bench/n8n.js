@@ -17,6 +17,7 @@ const autocannon = require('autocannon');
 const { startEnvironment } = require('../scripts/lib/environment');
 const { sample, senders, wireOf } = require('../scripts/lib/registry');
 const { freshEvent, signedRequest } = require('../scripts/lib/senders');
+const { workflowStartingWith } = require('../scripts/lib/setup');
 
 const { values: args } = parseArgs({
 	options: {
@@ -43,35 +44,18 @@ const WEBHOOK_NODE_PATH = 'bench-webhook-node';
 
 /** n8n's Webhook node, answering immediately, followed by a No Operation node. */
 function webhookNodeWorkflow() {
-	return {
-		name: 'Webhook node (baseline)',
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters: {
-					httpMethod: 'POST',
-					path: WEBHOOK_NODE_PATH,
-					responseMode: 'onReceived',
-					options: {},
-				},
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'Received',
-				type: 'n8n-nodes-base.noOp',
-				typeVersion: 1,
-				position: [260, 0],
-				parameters: {},
-			},
-		],
-		connections: { Webhook: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
+	return workflowStartingWith('Webhook node (baseline)', {
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: crypto.randomUUID(),
+		parameters: {
+			httpMethod: 'POST',
+			path: WEBHOOK_NODE_PATH,
+			responseMode: 'onReceived',
+			options: {},
+		},
+	});
 }
 
 /**

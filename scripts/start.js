@@ -38,7 +38,6 @@ async function ensureWorkflows(instance, state) {
 	state.credentials = state.credentials || {};
 	state.workflows = state.workflows || {};
 	for (const { key: trigger } of senders()) {
-		const spec = setup.trigger(trigger);
 		state.secrets[trigger] = state.secrets[trigger] || newCredential(trigger);
 		const existing = state.workflows[trigger];
 		if (existing) {
@@ -49,20 +48,11 @@ async function ensureWorkflows(instance, state) {
 				if (error.status !== 404) throw error;
 			}
 		}
-		const credentialName = `${spec.nodeName} (local)`;
-		const credential = await instance.createCredential(
-			credentialName,
-			spec.credentialType,
-			state.secrets[trigger],
-		);
-		const workflow = await instance.createActiveWorkflow(
-			setup.triggerWorkflow(trigger, { id: credential.id, name: credentialName }),
-		);
-		state.credentials[trigger] = { id: credential.id, name: credentialName };
-		state.workflows[trigger] = {
-			id: workflow.id,
-			url: instance.webhookUrl(setup.webhookPath(trigger)),
-		};
+		const created = await setup.createTriggerWorkflow(instance, trigger, state.secrets[trigger], {
+			label: '(local)',
+		});
+		state.credentials[trigger] = created.credential;
+		state.workflows[trigger] = { id: created.id, url: instance.webhookUrl(created.path) };
 	}
 }
 

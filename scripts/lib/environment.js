@@ -5,6 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { postEvent } = require('./load');
 const n8n = require('./n8n');
 const { senders } = require('./registry');
 const setup = require('./setup');
@@ -47,27 +48,11 @@ async function startEnvironment(line, options = {}) {
 	const secrets = setup.generateSecrets();
 	const workflows = {};
 	for (const { key: trigger } of senders()) {
-		const spec = setup.trigger(trigger);
-		const credentialName = `${spec.nodeName} e2e`;
-		const credential = await instance.createCredential(
-			credentialName,
-			spec.credentialType,
-			secrets[trigger],
-		);
-		const workflow = setup.triggerWorkflow(
-			trigger,
-			{ id: credential.id, name: credentialName },
-			{
-				parameters: options.workflowParameters?.[trigger],
-			},
-		);
-		const created = await instance.createActiveWorkflow(workflow);
-		workflows[trigger] = {
-			id: created.id,
-			sender: trigger,
-			nodeName: spec.nodeName,
-			url: instance.webhookUrl(setup.webhookPath(trigger)),
-		};
+		const created = await setup.createTriggerWorkflow(instance, trigger, secrets[trigger], {
+			label: 'e2e',
+			parameters: options.workflowParameters?.[trigger],
+		});
+		workflows[trigger] = { ...created, url: instance.webhookUrl(created.path) };
 	}
 	return new Environment(instance, secrets, workflows);
 }
@@ -84,47 +69,20 @@ class Environment {
 	 * parameters, under `key` (e.g. a Qondor trigger with Reject Invalid Payloads on).
 	 */
 	async addWorkflow(key, trigger, { webhookId, parameters, credentialData }) {
-		const spec = setup.trigger(trigger);
-		const credentialName = `${spec.nodeName} ${key}`;
-		const credential = await this.instance.createCredential(
-			credentialName,
-			spec.credentialType,
-			credentialData,
-		);
-		const workflow = setup.triggerWorkflow(
-			trigger,
-			{ id: credential.id, name: credentialName },
-			{
-				name: `${spec.nodeName} ${key}`,
-				webhookId,
-				parameters,
-			},
-		);
-		const created = await this.instance.createActiveWorkflow(workflow);
-		this.workflows[key] = {
-			id: created.id,
-			sender: trigger,
-			nodeName: spec.nodeName,
-			url: this.instance.webhookUrl(setup.webhookPath(trigger, webhookId)),
-		};
+		const created = await setup.createTriggerWorkflow(this.instance, trigger, credentialData, {
+			label: key,
+			name: `${setup.trigger(trigger).nodeName} ${key}`,
+			webhookId,
+			parameters,
+		});
+		this.workflows[key] = { ...created, url: this.instance.webhookUrl(created.path) };
 		return this.workflows[key];
 	}
 
 	/** POSTs a prepared request ({ raw, headers }) to a trigger's production URL. */
 	async post(trigger, request) {
-		const response = await fetch(this.workflows[trigger].url, {
-			method: 'POST',
-			headers: request.headers,
-			body: request.raw,
-		});
-		const text = await response.text();
-		let body;
-		try {
-			body = JSON.parse(text);
-		} catch {
-			body = text;
-		}
-		return { status: response.status, body };
+		const { status, body } = await postEvent(this.workflows[trigger].url, request);
+		return { status, body };
 	}
 
 	/** Every execution of a trigger's workflow, oldest first. */

@@ -9,21 +9,41 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const NODES = path.join(ROOT, 'nodes');
 
 /**
- * The package's senders: from the build (`npm run build` first), or, inside the unit tests (which
- * run the TypeScript sources through ts-jest), from the sources.
+ * The package's senders: from the build (`npm run build` first), or, in the unit tests (which run
+ * the TypeScript sources through ts-jest, and say so with CRM_TRIGGERS_FROM_SOURCES), from the sources.
  */
 function loadRegistry() {
-	if (process.env.JEST_WORKER_ID !== undefined) return require('../../nodes/senders');
+	if (process.env.CRM_TRIGGERS_FROM_SOURCES === 'true') return require('../../nodes/senders');
 	const file = path.join(ROOT, 'dist', 'nodes', 'senders.js');
 	if (!fs.existsSync(file)) throw new Error('dist/ is missing: run `npm run build` first');
 	return require(file);
 }
 
 let cached;
+function registry() {
+	if (cached === undefined) {
+		const loaded = loadRegistry();
+		cached = { triggers: [...loaded.triggers], senders: [...loaded.senders] };
+	}
+	return cached;
+}
+
 /** @returns {ReadonlyArray<import('../../nodes/shared/sender').SenderDefinition>} */
 function senders() {
-	cached ??= loadRegistry();
-	return cached.senders;
+	return registry().senders;
+}
+
+/** Folders holding senders that are not under nodes/ (senders defined by tests). */
+const nodesFolders = new Map();
+
+/**
+ * Adds a trigger to the registry of this process, as a line in nodes/senders.ts would: for tests
+ * that define a sender of their own in `nodesFolder` (its folder there, with its samples).
+ */
+function addTrigger(triggerClass, nodesFolder) {
+	registry().triggers.push(triggerClass);
+	registry().senders.push(triggerClass.sender);
+	nodesFolders.set(triggerClass.sender, nodesFolder);
 }
 
 /**
@@ -32,8 +52,7 @@ function senders() {
  */
 function nodeClass(keyOrDefinition) {
 	const definition = sender(keyOrDefinition);
-	senders();
-	const found = cached.triggers.find((candidate) => candidate.sender === definition);
+	const found = registry().triggers.find((candidate) => candidate.sender === definition);
 	if (!found) throw new Error(`No trigger node for sender "${definition.key}" in nodes/senders.ts`);
 	return found;
 }
@@ -51,9 +70,9 @@ function sender(keyOrDefinition) {
 	return found;
 }
 
-/** The folder of a sender's samples; `nodesFolder` for senders defined outside nodes/ (tests). */
-function samplesFolder(definition, nodesFolder = NODES) {
-	return path.join(nodesFolder, definition.folder, 'samples');
+/** The folder of a sender's samples: `samples/` in its folder. */
+function samplesFolder(definition) {
+	return path.join(nodesFolders.get(definition) ?? NODES, definition.folder, 'samples');
 }
 
 const WIRE_FILE = 'wire.json';
@@ -62,8 +81,8 @@ const WIRE_FILE = 'wire.json';
  * How the sender sends, beyond what the definition says (its headers, a field to mistype in
  * tests, the samples to benchmark): `samples/wire.json`.
  */
-function wireOf(definition, nodesFolder) {
-	const file = path.join(samplesFolder(definition, nodesFolder), WIRE_FILE);
+function wireOf(definition) {
+	const file = path.join(samplesFolder(definition), WIRE_FILE);
 	const wire = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 	return { headers: {}, headerSpelling: {}, benchmark: [], ...wire };
 }
@@ -72,8 +91,8 @@ function wireOf(definition, nodesFolder) {
  * A sender's sample events, by event name (`revision` is a sub-folder, e.g. `older`).
  * @returns {Record<string, Record<string, any>>}
  */
-function loadSamples(keyOrDefinition, { revision = '', nodesFolder } = {}) {
-	const folder = path.join(samplesFolder(sender(keyOrDefinition), nodesFolder), revision);
+function loadSamples(keyOrDefinition, { revision = '' } = {}) {
+	const folder = path.join(samplesFolder(sender(keyOrDefinition)), revision);
 	const result = {};
 	for (const file of fs.readdirSync(folder).sort()) {
 		if (!file.endsWith('.json') || file === WIRE_FILE) continue;
@@ -85,9 +104,19 @@ function loadSamples(keyOrDefinition, { revision = '', nodesFolder } = {}) {
 }
 
 /** One sample event, as a fresh copy (`name` may name a revision: `older/OfferSentV1`). */
-function sample(keyOrDefinition, name, { nodesFolder } = {}) {
-	const file = path.join(samplesFolder(sender(keyOrDefinition), nodesFolder), `${name}.json`);
+function sample(keyOrDefinition, name) {
+	const file = path.join(samplesFolder(sender(keyOrDefinition)), `${name}.json`);
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-module.exports = { ROOT, senders, sender, nodeClass, loadSamples, sample, samplesFolder, wireOf };
+module.exports = {
+	ROOT,
+	senders,
+	sender,
+	nodeClass,
+	addTrigger,
+	loadSamples,
+	sample,
+	samplesFolder,
+	wireOf,
+};

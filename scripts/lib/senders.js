@@ -43,7 +43,10 @@ function freshEvent(keyOrDefinition, body, id) {
 	return { body: { ...body, [field]: eventId }, id: eventId, options: {} };
 }
 
-/** Local credential data for a sender's default authentication: fresh random secrets. */
+/**
+ * Local credential data for a sender's default authentication: fresh random secrets.
+ * @returns {Record<string, string>}
+ */
 function newCredential(keyOrDefinition) {
 	const definition = sender(keyOrDefinition);
 	const scheme = schemeOf(definition);

@@ -35,6 +35,17 @@ function triggers() {
 	return Object.fromEntries(senders().map((definition) => [definition.key, trigger(definition)]));
 }
 
+/** The trigger's parameters as a user leaves them: default authentication, every event, no options. */
+function defaultParameters(keyOrDefinition) {
+	const definition = sender(keyOrDefinition);
+	return {
+		authentication: definition.authentication.choices[0].value,
+		[definition.events.parameter]: ['*'],
+		customEvents: '',
+		settings: {},
+	};
+}
+
 /** Fresh random credential data for every sender, by key. */
 function generateSecrets() {
 	return Object.fromEntries(
@@ -43,26 +54,15 @@ function generateSecrets() {
 }
 
 /**
- * A workflow whose trigger hands its items to a No Operation node, as a user would start one.
- * @param {string} key a sender key
- * @param {{ id: string, name: string }} credential
- * @param {{ name?: string, parameters?: object, webhookId?: string }} [options]
+ * A workflow whose first node hands its items to a No Operation node, as a user would start one.
+ * @param {string} name
+ * @param {object} node the first node (`name`, `type`, `typeVersion`, `parameters`, …)
  */
-function triggerWorkflow(key, credential, options = {}) {
-	const spec = trigger(key);
+function workflowStartingWith(name, node) {
 	return {
-		name: options.name || `${spec.nodeName} example`,
+		name,
 		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: spec.nodeName,
-				type: spec.nodeType,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: options.webhookId || spec.webhookId,
-				parameters: options.parameters || {},
-				credentials: { [spec.credentialType]: { id: credential.id, name: credential.name } },
-			},
+			{ id: crypto.randomUUID(), position: [0, 0], ...node },
 			{
 				id: crypto.randomUUID(),
 				name: 'Received',
@@ -72,8 +72,63 @@ function triggerWorkflow(key, credential, options = {}) {
 				parameters: {},
 			},
 		],
-		connections: { [spec.nodeName]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+		connections: { [node.name]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * A workflow started by a sender's trigger.
+ * @param {string} key a sender key
+ * @param {{ id: string, name: string }} credential
+ * @param {{ name?: string, parameters?: object, webhookId?: string }} [options]
+ */
+function triggerWorkflow(key, credential, options = {}) {
+	const spec = trigger(key);
+	return workflowStartingWith(options.name || `${spec.nodeName} example`, {
+		name: spec.nodeName,
+		type: spec.nodeType,
+		typeVersion: 1,
+		webhookId: options.webhookId || spec.webhookId,
+		parameters: options.parameters || {},
+		credentials: { [spec.credentialType]: { id: credential.id, name: credential.name } },
+	});
+}
+
+/**
+ * Creates a credential for a sender's trigger and an active workflow started by it in a running
+ * n8n (`label` names both); returns what tools need to reach it.
+ * @param {import('./n8n').N8nInstance} instance
+ * @param {string} key a sender key
+ * @param {object} credentialData
+ * @param {{ label: string, name?: string, webhookId?: string, parameters?: object }} options
+ */
+async function createTriggerWorkflow(
+	instance,
+	key,
+	credentialData,
+	{ label, name, webhookId, parameters },
+) {
+	const spec = trigger(key);
+	const credentialName = `${spec.nodeName} ${label}`;
+	const credential = await instance.createCredential(
+		credentialName,
+		spec.credentialType,
+		credentialData,
+	);
+	const created = await instance.createActiveWorkflow(
+		triggerWorkflow(
+			key,
+			{ id: credential.id, name: credentialName },
+			{ name, webhookId, parameters },
+		),
+	);
+	return {
+		id: created.id,
+		sender: key,
+		nodeName: spec.nodeName,
+		credential: { id: credential.id, name: credentialName },
+		path: webhookPath(key, webhookId),
 	};
 }
 
@@ -82,4 +137,14 @@ function webhookPath(key, webhookId) {
 	return `${webhookId || spec.webhookId}/${spec.path}`;
 }
 
-module.exports = { PACKAGE_NAME, trigger, triggers, generateSecrets, triggerWorkflow, webhookPath };
+module.exports = {
+	PACKAGE_NAME,
+	trigger,
+	triggers,
+	generateSecrets,
+	defaultParameters,
+	workflowStartingWith,
+	triggerWorkflow,
+	createTriggerWorkflow,
+	webhookPath,
+};

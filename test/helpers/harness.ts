@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { runWebhook as run } from '../../scripts/lib/context';
+import { serveTrigger } from './server';
 
 /*
  * Runs a node's webhook() the way n8n calls it (scripts/lib/context.js, which the benchmarks use
@@ -53,4 +54,17 @@ export async function runWebhook(
 	setup: NodeSetup = {},
 ): Promise<Outcome> {
 	return (await run(node, request, setup)) as Outcome;
+}
+
+/** A real HTTP server running one trigger node (see test/helpers/server.js). */
+export interface TriggerServer {
+	post(
+		body: string | Buffer,
+		headers: Record<string, string>,
+	): Promise<{ status: number; body: IDataObject; outcome: Outcome }>;
+	close(): Promise<void>;
+}
+
+export async function serve(node: INodeType, setup: NodeSetup): Promise<TriggerServer> {
+	return (await serveTrigger(node, setup)) as TriggerServer;
 }

@@ -3,6 +3,8 @@
 const http = require('node:http');
 const zlib = require('node:zlib');
 
+const { runWebhook } = require('../../scripts/lib/context');
+
 /**
  * @typedef {{ statusCode: number, body: unknown }} Answer
  * @param {(request: { method: string, url: string, headers: Record<string, string | string[] | undefined>, raw: Buffer }) => Promise<Answer>} handle
@@ -54,4 +56,35 @@ function gzip(body) {
 	return zlib.gzipSync(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
 }
 
-module.exports = { startServer, gzip };
+/**
+ * A real HTTP server that runs one trigger node's webhook() for every request, with the same node
+ * setup (and so the same static data) each time. `post` answers with the status and JSON body the
+ * sender sees, and the outcome inside (items, logs).
+ * @param {object} node
+ * @param {object} setup parameters, credentials, staticData
+ */
+async function serveTrigger(node, setup) {
+	const outcomes = [];
+	const server = await startServer(async ({ headers, raw }) => {
+		const outcome = await runWebhook(node, { headers, raw }, setup);
+		outcomes.push(outcome);
+		return { statusCode: outcome.statusCode, body: outcome.body };
+	});
+	return {
+		close: server.close,
+		/**
+		 * @param {string | Buffer} body
+		 * @param {Record<string, string>} headers
+		 */
+		async post(body, headers) {
+			const response = await fetch(`${server.url}/webhook`, { method: 'POST', body, headers });
+			return {
+				status: response.status,
+				body: await response.json(),
+				outcome: outcomes[outcomes.length - 1],
+			};
+		},
+	};
+}
+
+module.exports = { startServer, serveTrigger, gzip };

@@ -1,38 +1,34 @@
-import type { IDataObject } from 'n8n-workflow';
 
 import { CrmEventTrigger } from '../../nodes/CrmEvent/CrmEventTrigger.node';
 import { sample } from '../../scripts/lib/registry';
-import { runWebhook } from '../helpers/harness';
-import type { Outcome } from '../helpers/harness';
-import { gzip, startServer } from '../helpers/server';
+import { serve } from '../helpers/harness';
+import type { TriggerServer } from '../helpers/harness';
+import { gzip } from '../helpers/server';
 import { signedRequest } from '../../scripts/lib/senders';
 
 const SECRET = `whsec_${Buffer.from('http-example-signing-key-456').toString('base64')}`;
 
 describe('CRM Event Trigger over real HTTP, signed by the Standard Webhooks reference library', () => {
 	const node = new CrmEventTrigger();
-	const staticData: IDataObject = {};
-	const outcomes: Outcome[] = [];
-	let server: { url: string; close: () => Promise<void> };
+	let server: TriggerServer;
 
 	beforeAll(async () => {
-		server = await startServer(async ({ headers, raw }) => {
-			const outcome = await runWebhook(node, { headers, raw }, {
-				parameters: { authentication: 'signature', events: ['deal.created', 'deal.stageChanged'], customEvents: '*.deleted', settings: {} },
-				credentials: { crmEventWebhookApi: { signingSecret: SECRET } },
-				staticData,
-			});
-			outcomes.push(outcome);
-			return { statusCode: outcome.statusCode, body: outcome.body };
+		server = await serve(node, {
+			parameters: {
+				authentication: 'signature',
+				events: ['deal.created', 'deal.stageChanged'],
+				customEvents: '*.deleted',
+				settings: {},
+			},
+			credentials: { crmEventWebhookApi: { signingSecret: SECRET } },
+			staticData: {},
 		});
 	});
 
 	afterAll(async () => await server.close());
 
-	async function post(raw: Buffer, headers: Record<string, string>) {
-		const response = await fetch(`${server.url}/webhook/crm-event`, { method: 'POST', body: raw, headers });
-		return { status: response.status, body: (await response.json()) as IDataObject, outcome: outcomes[outcomes.length - 1] };
-	}
+	const post = (body: string | Buffer, headers: Record<string, string>) =>
+		server.post(body, headers);
 
 	it('a signed deal.created with unusual spacing and unicode verifies over the exact bytes', async () => {
 		const deal = sample('crm', 'deal.created');
@@ -46,13 +42,20 @@ describe('CRM Event Trigger over real HTTP, signed by the Standard Webhooks refe
 	});
 
 	it('a gzip-compressed body verifies against the decompressed bytes', async () => {
-		const { headers, raw } = signedRequest('crm', sample('crm', 'deal.created'), SECRET, { id: 'msg_http_gzip' });
+		const { headers, raw } = signedRequest('crm', sample('crm', 'deal.created'), SECRET, {
+			id: 'msg_http_gzip',
+		});
 		const { status } = await post(gzip(raw), { ...headers, 'content-encoding': 'gzip' });
 		expect(status).toBe(200);
 	});
 
 	it('a forged signature gets 401 and no execution', async () => {
-		const { headers, raw } = signedRequest('crm', sample('crm', 'deal.created'), `whsec_${Buffer.from('forged-key-for-testing-1234').toString('base64')}`, { id: 'msg_http_forged' });
+		const { headers, raw } = signedRequest(
+			'crm',
+			sample('crm', 'deal.created'),
+			`whsec_${Buffer.from('forged-key-for-testing-1234').toString('base64')}`,
+			{ id: 'msg_http_forged' },
+		);
 		const { status, body, outcome } = await post(raw, headers);
 		expect(status).toBe(401);
 		expect(body.reason).toBe('signature-mismatch');
@@ -60,7 +63,11 @@ describe('CRM Event Trigger over real HTTP, signed by the Standard Webhooks refe
 	});
 
 	it('a wildcard custom event (*.deleted) runs; an unselected event is acknowledged', async () => {
-		const deleted = signedRequest('crm', { ...sample('crm', 'lead.created'), event: 'lead.deleted' }, SECRET);
+		const deleted = signedRequest(
+			'crm',
+			{ ...sample('crm', 'lead.created'), event: 'lead.deleted' },
+			SECRET,
+		);
 		expect((await post(deleted.raw, deleted.headers)).outcome.items).toHaveLength(1);
 		const created = signedRequest('crm', sample('crm', 'lead.created'), SECRET);
 		const ignored = await post(created.raw, created.headers);
@@ -69,7 +76,12 @@ describe('CRM Event Trigger over real HTTP, signed by the Standard Webhooks refe
 	});
 
 	it('a replay of an accepted request is a duplicate', async () => {
-		const { headers, raw } = signedRequest('crm', { ...sample('crm', 'deal.created'), event: 'deal.stageChanged' }, SECRET, { id: 'msg_http_replay' });
+		const { headers, raw } = signedRequest(
+			'crm',
+			{ ...sample('crm', 'deal.created'), event: 'deal.stageChanged' },
+			SECRET,
+			{ id: 'msg_http_replay' },
+		);
 		expect((await post(raw, headers)).status).toBe(200);
 		const replay = await post(raw, headers);
 		expect(replay.status).toBe(200);

@@ -1,38 +1,33 @@
-import type { IDataObject } from 'n8n-workflow';
 
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
 import { sample } from '../../scripts/lib/registry';
-import { runWebhook } from '../helpers/harness';
-import type { Outcome } from '../helpers/harness';
-import { gzip, startServer } from '../helpers/server';
+import { serve } from '../helpers/harness';
+import type { TriggerServer } from '../helpers/harness';
+import { gzip } from '../helpers/server';
 
 const HEADER = 'X-Qondor-Webhook-Token';
 const SECRET = 'qondor-example-value-0b7d3c11';
 
 describe('Qondor Trigger over real HTTP', () => {
 	const node = new QondorTrigger();
-	const staticData: IDataObject = {};
-	const outcomes: Outcome[] = [];
-	let server: { url: string; close: () => Promise<void> };
+	let server: TriggerServer;
 
 	beforeAll(async () => {
-		server = await startServer(async ({ headers, raw }) => {
-			const outcome = await runWebhook(node, { headers, raw }, {
-				parameters: { authentication: 'headerAuth', topics: ['*'], settings: { bookingOutput: 'participant' } },
-				credentials: { qondorWebhookApi: { headerName: HEADER, headerSecret: SECRET } },
-				staticData,
-			});
-			outcomes.push(outcome);
-			return { statusCode: outcome.statusCode, body: outcome.body };
+		server = await serve(node, {
+			parameters: {
+				authentication: 'headerAuth',
+				topics: ['*'],
+				settings: { bookingOutput: 'participant' },
+			},
+			credentials: { qondorWebhookApi: { headerName: HEADER, headerSecret: SECRET } },
+			staticData: {},
 		});
 	});
 
 	afterAll(async () => await server.close());
 
-	async function post(body: string | Buffer, headers: Record<string, string>) {
-		const response = await fetch(`${server.url}/webhook/qondor`, { method: 'POST', body, headers });
-		return { status: response.status, body: (await response.json()) as IDataObject, outcome: outcomes[outcomes.length - 1] };
-	}
+	const post = (body: string | Buffer, headers: Record<string, string>) =>
+		server.post(body, headers);
 
 	it('a booking sent with gzip content-encoding arrives whole, one item per person', async () => {
 		const booking = sample('qondor', 'BookingConfirmedV1');
@@ -49,8 +44,15 @@ describe('Qondor Trigger over real HTTP', () => {
 	});
 
 	it('bytes outside ASCII survive the socket unchanged', async () => {
-		const offer = { ...sample('qondor', 'OfferSentV1'), webhookId: 'c3a1e2f0-0000-4000-8000-000000000001', customerName: 'Bjørnstjerne Ærø — 東京' };
-		const { status, outcome } = await post(JSON.stringify(offer), { 'content-type': 'application/json; charset=utf-8', [HEADER]: SECRET });
+		const offer = {
+			...sample('qondor', 'OfferSentV1'),
+			webhookId: 'c3a1e2f0-0000-4000-8000-000000000001',
+			customerName: 'Bjørnstjerne Ærø — 東京',
+		};
+		const { status, outcome } = await post(JSON.stringify(offer), {
+			'content-type': 'application/json; charset=utf-8',
+			[HEADER]: SECRET,
+		});
 		expect(status).toBe(200);
 		expect(outcome.items).toEqual([offer]);
 	});
@@ -61,13 +63,20 @@ describe('Qondor Trigger over real HTTP', () => {
 			[HEADER.toLowerCase()]: 'not-the-value',
 		});
 		expect(status).toBe(401);
-		expect(body).toEqual({ status: 'rejected', reason: 'wrong-header-value', message: `Header ${HEADER} does not match the configured value` });
+		expect(body).toEqual({
+			status: 'rejected',
+			reason: 'wrong-header-value',
+			message: `Header ${HEADER} does not match the configured value`,
+		});
 		expect(outcome.items).toBeUndefined();
 	});
 
 	it('a truncated body gets 400 saying it is not JSON', async () => {
 		const text = JSON.stringify(sample('qondor', 'ProjectCreatedV1')).slice(0, 40);
-		const { status, body } = await post(text, { 'content-type': 'application/json', [HEADER]: SECRET });
+		const { status, body } = await post(text, {
+			'content-type': 'application/json',
+			[HEADER]: SECRET,
+		});
 		expect(status).toBe(400);
 		expect(String(body.message)).toContain('The request body is not valid JSON');
 	});

@@ -1,38 +1,33 @@
-import type { IDataObject } from 'n8n-workflow';
 
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
 import { sample } from '../../scripts/lib/registry';
-import { runWebhook } from '../helpers/harness';
-import type { Outcome } from '../helpers/harness';
-import { startServer } from '../helpers/server';
+import { serve } from '../helpers/harness';
+import type { TriggerServer } from '../helpers/harness';
 import { bodySignature } from '../../scripts/lib/senders';
 
 const SECRET = 'superoffice-example-value-http';
 
 describe('SuperOffice Trigger over real HTTP, signed with node:crypto as SuperOffice documents', () => {
 	const node = new SuperOfficeTrigger();
-	const staticData: IDataObject = {};
-	const outcomes: Outcome[] = [];
-	let server: { url: string; close: () => Promise<void> };
+	let server: TriggerServer;
 
 	beforeAll(async () => {
-		server = await startServer(async ({ headers, raw }) => {
-			const outcome = await runWebhook(node, { headers, raw }, {
-				parameters: { authentication: 'signature', events: ['quote.approved', 'quote.rejected', 'quote.sent', 'quote.ordered'], customEvents: '', settings: {} },
-				credentials: { superOfficeWebhookApi: { webhookSecret: SECRET } },
-				staticData,
-			});
-			outcomes.push(outcome);
-			return { statusCode: outcome.statusCode, body: outcome.body };
+		server = await serve(node, {
+			parameters: {
+				authentication: 'signature',
+				events: ['quote.approved', 'quote.rejected', 'quote.sent', 'quote.ordered'],
+				customEvents: '',
+				settings: {},
+			},
+			credentials: { superOfficeWebhookApi: { webhookSecret: SECRET } },
+			staticData: {},
 		});
 	});
 
 	afterAll(async () => await server.close());
 
-	async function post(text: string, headers: Record<string, string>) {
-		const response = await fetch(`${server.url}/webhook/superoffice`, { method: 'POST', body: text, headers });
-		return { status: response.status, body: (await response.json()) as IDataObject, outcome: outcomes[outcomes.length - 1] };
-	}
+	const post = (body: string | Buffer, headers: Record<string, string>) =>
+		server.post(body, headers);
 
 	const sign = (text: string) => ({
 		'Content-Type': 'application/json; charset=utf-8',
@@ -42,21 +37,37 @@ describe('SuperOffice Trigger over real HTTP, signed with node:crypto as SuperOf
 	});
 
 	it('the test event SuperOffice sends on save is answered 200 without an execution', async () => {
-		const text = JSON.stringify({ EventId: 'e1', Timestamp: '2024-05-02T10:00:00Z', Changes: [], Event: 'test', PrimaryKey: 0, Entity: 'test', ContextIdentifier: 'Cust1', ChangedByAssociateId: 0, WebhookName: 'n8n' });
+		const text = JSON.stringify({
+			EventId: 'e1',
+			Timestamp: '2024-05-02T10:00:00Z',
+			Changes: [],
+			Event: 'test',
+			PrimaryKey: 0,
+			Entity: 'test',
+			ContextIdentifier: 'Cust1',
+			ChangedByAssociateId: 0,
+			WebhookName: 'n8n',
+		});
 		const { status, outcome } = await post(text, { ...sign(text), 'X-Hook-Test': 'true' });
 		expect(status).toBe(200);
 		expect(outcome.items).toBeUndefined();
 	});
 
 	it('quote.approved, pretty-printed as in the documentation, verifies over the exact bytes and runs', async () => {
-		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(/\n/g, '\r\n');
+		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(
+			/\n/g,
+			'\r\n',
+		);
 		const { status, outcome } = await post(text, sign(text));
 		expect(status).toBe(200);
 		expect(outcome.items?.[0]).toMatchObject({ Event: 'quote.approved', PrimaryKey: 527331 });
 	});
 
 	it('the retry of the same event is acknowledged as a duplicate', async () => {
-		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(/\n/g, '\r\n');
+		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(
+			/\n/g,
+			'\r\n',
+		);
 		const { status, body } = await post(text, { ...sign(text), 'X-Superoffice-Retry': '1' });
 		expect(status).toBe(200);
 		expect(body.reason).toBe('duplicate');
@@ -64,7 +75,10 @@ describe('SuperOffice Trigger over real HTTP, signed with node:crypto as SuperOf
 
 	it('a forged signature gets 401', async () => {
 		const text = JSON.stringify({ ...sample('superoffice', 'quote.sent'), EventId: 'forged-1' });
-		const { status } = await post(text, { ...sign(text), 'X-Superoffice-Signature': bodySignature(text, 'guess') });
+		const { status } = await post(text, {
+			...sign(text),
+			'X-Superoffice-Signature': bodySignature(text, 'guess'),
+		});
 		expect(status).toBe(401);
 	});
 });

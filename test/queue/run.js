@@ -21,7 +21,7 @@ const { loadSamples, senders } = require('../../scripts/lib/registry');
 const { createReport } = require('../../scripts/lib/report');
 const { freshEvent, newCredential, signedRequest } = require('../../scripts/lib/senders');
 const setup = require('../../scripts/lib/setup');
-const { pool, postEvent: post } = require('../helpers/load');
+const { pool, postEvent: post } = require('../../scripts/lib/load');
 const { ensurePackages, startPostgres, startRedis } = require('./services');
 
 const { values: args } = parseArgs({
@@ -146,20 +146,12 @@ async function main() {
 		const secrets = setup.generateSecrets();
 		const workflows = {};
 		for (const { key: trigger } of senders()) {
-			const spec = setup.trigger(trigger);
-			const credential = await mainProcess.createCredential(
-				`${spec.nodeName} queue`,
-				spec.credentialType,
+			workflows[trigger] = await setup.createTriggerWorkflow(
+				mainProcess,
+				trigger,
 				secrets[trigger],
+				{ label: 'queue' },
 			);
-			const created = await mainProcess.createActiveWorkflow(
-				setup.triggerWorkflow(trigger, { id: credential.id, name: `${spec.nodeName} queue` }),
-			);
-			workflows[trigger] = {
-				id: created.id,
-				nodeName: spec.nodeName,
-				path: setup.webhookPath(trigger),
-			};
 		}
 		const urlOf = (trigger, index) => webhooks[index % 2].webhookUrl(workflows[trigger].path);
 

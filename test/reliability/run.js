@@ -30,7 +30,7 @@ const {
 	secretValues,
 	signedRequest,
 } = require('../../scripts/lib/senders');
-const { pool, postEvent } = require('../helpers/load');
+const { pool, postEvent } = require('../../scripts/lib/load');
 const { rawRequest } = require('./rawHttp');
 
 const { values: args } = parseArgs({

@@ -17,8 +17,9 @@ async function pool(tasks, concurrency) {
 }
 
 /**
- * POSTs a prepared request ({ raw, headers }); resolves with the status and the trigger's
- * `reason`, or status 0 and the network error when there was no answer.
+ * POSTs a prepared request ({ raw, headers }); resolves with the status, the answer (`body`,
+ * parsed when it is JSON, and `text`) and the trigger's `reason`, or status 0 and the network
+ * error when there was no answer.
  */
 async function postEvent(url, request) {
 	try {
@@ -28,15 +29,15 @@ async function postEvent(url, request) {
 			body: request.raw,
 		});
 		const text = await response.text();
-		let reason;
+		let body;
 		try {
-			reason = JSON.parse(text).reason;
+			body = JSON.parse(text);
 		} catch {
-			reason = undefined;
+			body = text;
 		}
-		return { status: response.status, reason, text };
+		return { status: response.status, reason: body?.reason, body, text };
 	} catch (error) {
-		return { status: 0, reason: error.cause?.code ?? error.message, text: '' };
+		return { status: 0, reason: error.cause?.code ?? error.message, body: undefined, text: '' };
 	}
 }
 

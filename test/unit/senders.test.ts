@@ -1,0 +1,232 @@
+import { existsSync, readFileSync } from 'fs';
+import path from 'path';
+import type { IDataObject, INodeCredentialTestResult } from 'n8n-workflow';
+
+import { triggers } from '../../nodes/senders';
+import { credentialsOf } from '../../nodes/shared/description';
+import type { TriggerNodeClass } from '../../nodes/shared/trigger';
+import { addTrigger, loadSamples, wireOf } from '../../scripts/lib/registry';
+import {
+	authHeaders,
+	freshEvent,
+	newCredential,
+	secretValues,
+	signedRequest,
+} from '../../scripts/lib/senders';
+import { AcmeTrigger } from '../fixtures/senders/Acme/AcmeTrigger.node';
+import { runWebhook } from '../helpers/harness';
+import type { LogEntry, NodeSetup } from '../helpers/harness';
+
+/*
+ * The pipeline tests every sender goes through, driven by the registry: the three of nodes/senders.ts,
+ * and a fourth (Acme) defined in test/fixtures/senders/Acme and added to the registry with one line,
+ * as CONTRIBUTING.md tells. Sender-specific behaviour has its own test files.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FIXTURE_NODES = path.join(__dirname, '..', 'fixtures', 'senders');
+addTrigger(AcmeTrigger, FIXTURE_NODES);
+
+const all: TriggerNodeClass[] = [...triggers, AcmeTrigger];
+
+describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
+	'%s: through the shared pipeline',
+	(_name, Trigger) => {
+		const definition = Trigger.sender;
+		const node = new Trigger();
+		const credential = newCredential(definition);
+		const credentialType = definition.authentication.choices[0].credential!;
+		const samples = loadSamples(definition);
+		const isHandshake = (body: IDataObject) =>
+			definition.isHandshake({}, body, String(body[definition.event.name.field!] ?? ''));
+		const business = Object.entries(samples).filter(([, body]) => !isHandshake(body));
+		const handshakes = Object.entries(samples).filter(([, body]) => isHandshake(body));
+		const logs: LogEntry[] = [];
+
+		function setup(extra: Partial<NodeSetup> = {}): NodeSetup {
+			return {
+				parameters: {
+					authentication: definition.authentication.choices[0].value,
+					[definition.events.parameter]: ['*'],
+					customEvents: '',
+					settings: {},
+				},
+				credentials: { [credentialType]: credential },
+				logs,
+				...extra,
+			};
+		}
+
+		async function send(
+			body: IDataObject | string,
+			options: {
+				credential?: Record<string, string> | string;
+				setup?: NodeSetup;
+				id?: string;
+			} = {},
+		) {
+			const event =
+				typeof body === 'string' ? { body, options: {} } : freshEvent(definition, body, options.id);
+			const request = signedRequest(
+				definition,
+				event.body,
+				'credential' in options ? options.credential : credential,
+				event.options,
+			);
+			return await runWebhook(node, request, options.setup ?? setup());
+		}
+
+		it('has samples, and its business samples include at least one event', () => {
+			expect(business.length).toBeGreaterThan(0);
+		});
+
+		it.each(business)(
+			'sample %s, authenticated, starts one execution with the body and no _validation',
+			async (_event, body) => {
+				const outcome = await send(body);
+				expect(outcome.statusCode).toBe(200);
+				expect(outcome.body).toMatchObject({ status: 'accepted', reason: 'started' });
+				expect(outcome.items?.length).toBeGreaterThan(0);
+				for (const item of outcome.items ?? []) expect(item._validation).toBeUndefined();
+			},
+		);
+
+		if (handshakes.length > 0) {
+			it.each(handshakes)(
+				'handshake sample %s is answered 200 and starts nothing',
+				async (_event, body) => {
+					const outcome = await send(body);
+					expect({
+						status: outcome.statusCode,
+						reason: outcome.body?.reason,
+						items: outcome.items,
+					}).toEqual({
+						status: 200,
+						reason: 'handshake',
+						items: undefined,
+					});
+				},
+			);
+		}
+
+		it('a request signed with another secret gets 401 and starts nothing', async () => {
+			const outcome = await send(business[0][1], { credential: newCredential(definition) });
+			expect(outcome.statusCode).toBe(401);
+			expect(outcome.items).toBeUndefined();
+		});
+
+		it('a request without authentication gets 401 and starts nothing', async () => {
+			const outcome = await send(business[0][1], { credential: undefined });
+			expect(outcome.statusCode).toBe(401);
+			expect(outcome.items).toBeUndefined();
+		});
+
+		it.each(authHeaders(definition, credential).map((header) => [header]))(
+			'a request without its %s header gets 401',
+			async (header) => {
+				const event = freshEvent(definition, business[0][1]);
+				const request = signedRequest(definition, event.body, credential, event.options);
+				for (const name of Object.keys(request.headers))
+					if (name.toLowerCase() === header.toLowerCase()) delete request.headers[name];
+				const outcome = await runWebhook(node, request, setup());
+				expect(outcome.statusCode).toBe(401);
+				expect(outcome.items).toBeUndefined();
+			},
+		);
+
+		it('a body that is not JSON gets a clear answer and starts nothing', async () => {
+			const outcome = await send('{"not json');
+			expect(outcome.statusCode).toBe(definition.acknowledgeContentErrors ? 200 : 400);
+			expect(outcome.body).toMatchObject({ reason: 'invalid-body' });
+			expect(String(outcome.body?.message)).toContain('not valid JSON');
+			expect(outcome.items).toBeUndefined();
+		});
+
+		it('the same event delivered twice runs once; the copy is answered as a duplicate', async () => {
+			const nodeSetup = setup({ staticData: {}, workflowId: `twice-${definition.key}` });
+			const event = freshEvent(definition, business[0][1]);
+			const request = () => signedRequest(definition, event.body, credential, event.options);
+			const first = await runWebhook(node, request(), nodeSetup);
+			const second = await runWebhook(node, request(), nodeSetup);
+			expect([first.body?.reason, second.body?.reason]).toEqual(['started', 'duplicate']);
+			expect(second.items).toBeUndefined();
+		});
+
+		it('an event it does not know still runs, marked under _validation', async () => {
+			const body = { ...business[0][1], [definition.event.name.field!]: 'future.event' };
+			const outcome = await send(body);
+			expect(outcome.statusCode).toBe(200);
+			expect(outcome.items?.[0]._validation).toMatchObject({ unknownEvent: true });
+		});
+
+		it('a field of the wrong type still runs, and _validation says which', async () => {
+			const { mistype } = wireOf(definition);
+			const body = JSON.parse(JSON.stringify(business[0][1]));
+			const keys = String(mistype).split('.');
+			let parent = body;
+			for (const key of keys.slice(0, -1)) parent = parent[key];
+			parent[keys[keys.length - 1]] =
+				typeof parent[keys[keys.length - 1]] === 'number' ? 'text' : 12345;
+			const outcome = await send(body);
+			expect(outcome.statusCode).toBe(200);
+			expect(outcome.items?.[0]._validation).toMatchObject({
+				valid: false,
+				issues: [expect.objectContaining({ path: mistype })],
+			});
+		});
+
+		it('a fresh credential passes the credential test n8n runs when it is saved', async () => {
+			const test = node.methods.credentialTest[`${credentialType}Test`] as unknown as (credential: {
+				data: unknown;
+			}) => Promise<INodeCredentialTestResult>;
+			expect(await test.call({}, { data: credential })).toMatchObject({ status: 'OK' });
+		});
+
+		it('no secret appears in an answer or a log line', () => {
+			const text = JSON.stringify(logs);
+			for (const secret of secretValues(definition, credential))
+				expect(text.includes(secret)).toBe(false);
+		});
+
+		it('the node file lists the credentials its definition uses (n8n reads them from there)', () => {
+			expect(node.description.credentials).toEqual(credentialsOf(definition));
+		});
+
+		it('its folder has the icons and codex n8n shows', () => {
+			const folder = path.join(
+				Trigger === AcmeTrigger ? FIXTURE_NODES : path.join(ROOT, 'nodes'),
+				definition.folder,
+			);
+			const icon = node.description.icon as { light: string; dark: string };
+			for (const file of [icon.light, icon.dark])
+				expect(existsSync(path.join(folder, file.replace('file:', '')))).toBe(true);
+			if (Trigger === AcmeTrigger) return;
+			const codex = JSON.parse(
+				readFileSync(path.join(folder, `${Trigger.name}.node.json`), 'utf8'),
+			);
+			expect(codex.node).toBe(`n8n-nodes-crm-triggers.${node.description.name}`);
+		});
+	},
+);
+
+describe('package.json lists what n8n must load for every sender', () => {
+	const { n8n } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+	it.each(triggers.map((trigger) => [trigger.name, trigger] as const))(
+		'%s and its credentials',
+		(name, Trigger) => {
+			expect(n8n.nodes).toContain(`dist/nodes/${Trigger.sender.folder}/${name}.node.js`);
+			for (const { name: credential } of new Trigger().description.credentials ?? []) {
+				const file = `dist/credentials/${credential[0].toUpperCase()}${credential.slice(1)}.credentials.js`;
+				expect(n8n.credentials).toContain(file);
+				expect(
+					existsSync(path.join(ROOT, 'credentials', path.basename(file).replace(/\.js$/, '.ts'))),
+				).toBe(true);
+			}
+		},
+	);
+
+	it('and nothing else', () => {
+		expect(n8n.nodes).toHaveLength(triggers.length);
+	});
+});
