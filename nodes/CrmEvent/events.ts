@@ -150,7 +150,11 @@ export const crmEvents: readonly CrmEventDefinition[] = [
 	...events('deal', dealSchema, [
 		['created', 'Created', 'A deal is created (payload includes its client)'],
 		['deleted', 'Deleted', 'A deal is deleted (payload: the deal as it was)'],
-		['stageChanged', 'Stage Changed', 'A deal moves to another pipeline stage (also sends Deal: Updated)'],
+		[
+			'stageChanged',
+			'Stage Changed',
+			'A deal moves to another pipeline stage (also sends Deal: Updated)',
+		],
 		['updated', 'Updated', 'A deal is updated'],
 	]),
 	...events('form.response', formResponseSchema, [

@@ -12,7 +12,8 @@ function isObject(value: unknown): value is IDataObject {
 }
 
 function customFieldKey(field: Partial<CustomField>): string {
-	if (typeof field.internalName === 'string' && field.internalName !== '') return field.internalName;
+	if (typeof field.internalName === 'string' && field.internalName !== '')
+		return field.internalName;
 	if (typeof field.heading === 'string' && field.heading !== '') return field.heading;
 	return `customField${String(field.customFieldId ?? '')}`;
 }

@@ -160,7 +160,8 @@ export const qondorTopics: readonly TopicDefinition[] = [
 	{
 		name: 'Booking Confirmed',
 		value: BOOKING_TOPIC,
-		description: 'A booking is confirmed: office, project, booker, participants and billing address',
+		description:
+			'A booking is confirmed: office, project, booker, participants and billing address',
 		schema: bookingConfirmedSchema,
 	},
 	{
@@ -190,7 +191,8 @@ export const qondorTopics: readonly TopicDefinition[] = [
 	{
 		name: 'Ping',
 		value: PING_TOPIC,
-		description: 'Qondor checks that the endpoint is reachable (runs the workflow only when selected)',
+		description:
+			'Qondor checks that the endpoint is reachable (runs the workflow only when selected)',
 		schema: pingSchema,
 	},
 	{

@@ -31,7 +31,11 @@ export interface SuperOfficeEventDefinition {
 
 const quoteEvents: SuperOfficeEventDefinition[] = [
 	{ name: 'Quote: Approved', value: 'quote.approved', description: 'A quote is approved' },
-	{ name: 'Quote: Ordered', value: 'quote.ordered', description: 'An order is placed from a quote' },
+	{
+		name: 'Quote: Ordered',
+		value: 'quote.ordered',
+		description: 'An order is placed from a quote',
+	},
 	{ name: 'Quote: Rejected', value: 'quote.rejected', description: 'A quote is rejected' },
 	{ name: 'Quote: Sent', value: 'quote.sent', description: 'A quote version is sent' },
 ];
@@ -66,9 +70,18 @@ const actionLabels: Record<string, [label: string, description: string]> = {
 };
 
 const otherEventNames = [
-	...['activity', 'associate', 'contact', 'document', 'person', 'project', 'projectmember', 'relation', 'sale', 'salestakeholder'].flatMap(
-		(entity) => ['created', 'changed', 'deleted'].map((action) => `${entity}.${action}`),
-	),
+	...[
+		'activity',
+		'associate',
+		'contact',
+		'document',
+		'person',
+		'project',
+		'projectmember',
+		'relation',
+		'sale',
+		'salestakeholder',
+	].flatMap((entity) => ['created', 'changed', 'deleted'].map((action) => `${entity}.${action}`)),
 	'contact.softdeleted',
 	'document.edited',
 	'person.consented',

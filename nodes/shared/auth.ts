@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { headerValue } from './http';
-import type { AuthResult, Authenticator } from './pipeline';
+import type { AuthResult, Authenticator } from './sender';
 import { secretsEqual } from './signatures';
 
 /** Accepts every request: for senders configured without authentication. */

@@ -2,34 +2,15 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { fingerprint, inMemoryStore, recentEvents, rememberEvent, wasSeen } from './dedup';
 import { headerValue, readDelivery, reply } from './http';
-import type { Delivery, RequestHeaders } from './http';
-import type { EventSelection, SenderDefinition, WireLocation } from './sender';
+import type { RequestHeaders } from './http';
+import type {
+	AcceptedEvent,
+	Authenticator,
+	EventSelection,
+	SenderDefinition,
+	WireLocation,
+} from './sender';
 import { findIssues } from './validation';
-import type { ValidationIssue } from './validation';
-
-/**
- * The outcome of checking that a request comes from the sender: 401 when it does not, 500 when
- * the node's own configuration (its credential) makes checking impossible. `handshakesOnly`: the
- * secret does not exist yet (a webhook being registered), so only the sender's connection check
- * is answered, with 200.
- */
-export type AuthResult =
-	| { ok: true }
-	| { ok: false; statusCode: 401 | 500; reason: string; message: string; handshakesOnly?: boolean };
-
-/** Checks a delivery against the secret or header the user configured. */
-export type Authenticator = (delivery: Delivery) => AuthResult;
-
-/** Everything known about an accepted event when it is turned into items. */
-export interface AcceptedEvent {
-	body: IDataObject;
-	headers: RequestHeaders;
-	name: string;
-	id: string | undefined;
-	/** Whether the event is in the sender's catalogue. */
-	known: boolean;
-	issues: ValidationIssue[];
-}
 
 /** The user's choices on the node, read for each request. */
 export interface ReceiveSettings extends EventSelection {

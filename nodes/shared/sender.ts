@@ -1,8 +1,8 @@
 import type { IDataObject, IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import type { z } from 'zod/v4';
 
-import type { RequestHeaders } from './http';
-import type { AcceptedEvent, Authenticator } from './pipeline';
+import type { Delivery, RequestHeaders } from './http';
+import type { ValidationIssue } from './validation';
 
 /*
  * A sender described as data. What one sender (Qondor, a Standard Webhooks CRM, SuperOffice) does
@@ -12,6 +12,30 @@ import type { AcceptedEvent, Authenticator } from './pipeline';
  * file adds only what n8n shows of the node (name, icon, description, credentials). Schema
  * generation and all tooling read the list in `nodes/senders.ts`.
  */
+
+/**
+ * The outcome of checking that a request comes from the sender: 401 when it does not, 500 when
+ * the node's own configuration (its credential) makes checking impossible. `handshakesOnly`: the
+ * secret does not exist yet (a webhook being registered), so only the sender's connection check
+ * is answered, with 200.
+ */
+export type AuthResult =
+	| { ok: true }
+	| { ok: false; statusCode: 401 | 500; reason: string; message: string; handshakesOnly?: boolean };
+
+/** Checks a delivery against the secret or header the user configured. */
+export type Authenticator = (delivery: Delivery) => AuthResult;
+
+/** Everything known about an accepted event when it is turned into items. */
+export interface AcceptedEvent {
+	body: IDataObject;
+	headers: RequestHeaders;
+	name: string;
+	id: string | undefined;
+	/** Whether the event is in the sender's catalogue. */
+	known: boolean;
+	issues: ValidationIssue[];
+}
 
 /** Where a delivery carries a value: a top-level body field, else a header (either may be left out). */
 export interface WireLocation {

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from '
 import { configurationError } from './auth';
 import { headerValue } from './http';
 import type { Delivery } from './http';
-import type { AuthResult, Authenticator } from './pipeline';
+import type { AuthResult, Authenticator } from './sender';
 import { bytesEqual, decodeBase64, hmacSha256 } from './signatures';
 
 /*

@@ -13,10 +13,11 @@ import { acceptAnyRequest } from './auth';
 import { setUpBySender } from './description';
 import { ALL_EVENTS, parseEventList, selectionMatcher } from './eventFilter';
 import { receiveWebhook } from './pipeline';
-import type { Authenticator, ReceiveSettings } from './pipeline';
+import type { ReceiveSettings } from './pipeline';
 import { schemeAuthenticator, schemeCredentialTest } from './schemes';
 import type {
 	AuthenticationChoice,
+	Authenticator,
 	EventSelection,
 	SenderDefinition,
 	WebhookLifecycle,

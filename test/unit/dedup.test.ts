@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
 import { DEDUP_WINDOW, EVICTION_BATCH, fingerprint, recentEvents, rememberEvent, wasSeen } from '../../nodes/shared/dedup';
+import { seededRandom } from '../../scripts/lib/random';
 import { sample } from '../../scripts/lib/registry';
 import { runWebhook, toBytes } from '../helpers/harness';
 
@@ -60,10 +61,7 @@ describe('de-duplication with several processes sharing static data', () => {
 	it('a process never forgets one of its own last DEDUP_WINDOW ids, whatever other processes save', () => {
 		// Two webhook processes, A and B, saving the same static data; last write wins, and B often
 		// saves a copy it loaded before A's save, dropping A's newest ids from what is stored.
-		const random = (() => {
-			let state = 7;
-			return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-		})();
+		const { next: random } = seededRandom(7);
 		let stored: IDataObject = {};
 		const accept = (scope: string, loaded: IDataObject, id: string) => {
 			const window = recentEvents(loaded, scope);
