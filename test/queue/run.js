@@ -22,7 +22,7 @@ const { createReport } = require('../../scripts/lib/report');
 const { freshEvent, newCredential, signedRequest } = require('../../scripts/lib/senders');
 const setup = require('../../scripts/lib/setup');
 const { pool, postEvent: post } = require('../../scripts/lib/load');
-const { ensurePackages, startPostgres, startRedis } = require('./services');
+const { ensurePackages, prerequisiteProblem, startPostgres, startRedis } = require('./services');
 
 const { values: args } = parseArgs({
 	options: {
@@ -134,6 +134,12 @@ function newEvent(trigger, secrets, body) {
 }
 
 async function main() {
+	// On a machine without root, say in one line what is missing and how to provide it.
+	const problem = prerequisiteProblem();
+	if (problem) {
+		process.stderr.write(`${problem}\n`);
+		process.exit(1);
+	}
 	const folder = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'n8n-queue-'));
 	fs.chmodSync(folder, 0o755); // PostgreSQL runs as its own user and must reach its data folder
 	const summary = {};

@@ -26,13 +26,33 @@ function commandExists(command) {
 	return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
 
-/** Installs Debian's postgresql and redis-server packages when they are not there yet. */
-function ensurePackages() {
+/** Debian's packages the queue-mode suite needs and this machine lacks. */
+function missingPackages() {
 	const missing = [];
 	if (!postgresBin()) missing.push('postgresql');
 	if (!commandExists('redis-server')) missing.push('redis-server');
+	return missing;
+}
+
+const isRoot = () => process.getuid?.() === 0;
+const canSudo = () => spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * What stops the suite from installing what it lacks, in one line that says how to provide it;
+ * undefined when nothing is missing or it can be installed (as root, or with sudo without a password).
+ */
+function prerequisiteProblem(missing = missingPackages()) {
+	if (missing.length === 0 || isRoot() || canSudo()) return undefined;
+	return `The queue-mode suite needs ${missing.join(' and ')}, which are not installed and cannot be without root: run \`sudo apt-get install -y ${missing.join(' ')}\` once (or run npm test as root, or with sudo that asks no password), then run it again.`;
+}
+
+/** Installs Debian's postgresql and redis-server packages when they are not there yet. */
+function ensurePackages() {
+	const missing = missingPackages();
 	if (!missing.length) return;
-	const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+	const problem = prerequisiteProblem(missing);
+	if (problem) throw new Error(problem);
+	const asRoot = isRoot() ? [] : ['sudo', '-n'];
 	log(`installing ${missing.join(', ')} from Debian's packages`);
 	const run = (args) => {
 		const [command, ...rest] = [...asRoot, ...args];
@@ -147,4 +167,9 @@ async function startRedis(folder) {
 	};
 }
 
-module.exports = { ensurePackages, startPostgres, startRedis };
+module.exports = {
+	prerequisiteProblem,
+	ensurePackages,
+	startPostgres,
+	startRedis,
+};
