@@ -173,3 +173,13 @@ module.exports = {
 	startPostgres,
 	startRedis,
 };
+
+// `node test/queue/services.js --check`: npm test asks first, so that a machine without root learns
+// what to install before the other suites run, not after.
+if (require.main === module && process.argv.includes('--check')) {
+	const problem = prerequisiteProblem();
+	if (problem) {
+		process.stderr.write(`${problem}\n`);
+		process.exit(1);
+	}
+}
