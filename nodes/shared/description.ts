@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { ALL_EVENTS } from './eventFilter';
+import { isTestedLocally } from './sender';
 import type { AuthenticationChoice, EventSelectionDescription, SenderDefinition } from './sender';
 
 /*
@@ -131,8 +132,7 @@ export function credentialsOf(sender: SenderDefinition): INodeCredentialDescript
 	return sender.authentication.choices.flatMap((choice) => {
 		if (choice.credential === undefined) return [];
 		const credential: INodeCredentialDescription = { name: choice.credential, required: true };
-		if (choice.scheme !== undefined && choice.authenticator === undefined)
-			credential.testedBy = `${choice.credential}Test`;
+		if (isTestedLocally(choice)) credential.testedBy = `${choice.credential}Test`;
 		credential.displayOptions = { show: { authentication: [choice.value] } };
 		return [credential];
 	});

@@ -57,6 +57,18 @@ export type AuthScheme =
 	| { type: 'standardWebhooks' }
 	| { type: 'bodyHmac'; header: string; secretField: string; secretLabel: string };
 
+/**
+ * Whether a choice's credential holds an inbound secret the trigger checks locally when the user
+ * saves it (`<credential>Test`); API credentials are tested by n8n against the API.
+ */
+export function isTestedLocally(choice: AuthenticationChoice): boolean {
+	return (
+		choice.credential !== undefined &&
+		choice.scheme !== undefined &&
+		choice.authenticator === undefined
+	);
+}
+
 /** One entry of the trigger's Authentication parameter. */
 export interface AuthenticationChoice {
 	name: string;

@@ -15,6 +15,7 @@ import { ALL_EVENTS, parseEventList, selectionMatcher } from './eventFilter';
 import { receiveWebhook } from './pipeline';
 import type { ReceiveSettings } from './pipeline';
 import { schemeAuthenticator, schemeCredentialTest } from './schemes';
+import { isTestedLocally } from './sender';
 import type {
 	AuthenticationChoice,
 	Authenticator,
@@ -32,13 +33,8 @@ type CredentialTestMethod = (
 function credentialTests(sender: SenderDefinition): Record<string, CredentialTestMethod> {
 	const tests: Record<string, CredentialTestMethod> = {};
 	for (const choice of sender.authentication.choices) {
-		if (
-			choice.credential === undefined ||
-			choice.scheme === undefined ||
-			choice.authenticator !== undefined
-		)
-			continue;
-		const test = schemeCredentialTest(choice.scheme, sender.sender);
+		if (!isTestedLocally(choice)) continue;
+		const test = schemeCredentialTest(choice.scheme!, sender.sender);
 		tests[`${choice.credential}Test`] = async (credential) => test(credential.data ?? {});
 	}
 	return tests;
