@@ -2,8 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod/v4';
 
 import { itemSchema } from '../shared/outputSchema';
-import type { AcceptedEvent } from '../shared/sender';
-import type { SenderDefinition } from '../shared/sender';
+import type { AcceptedEvent, SenderDefinition } from '../shared/sender';
 import { addCustomFieldMaps, splitBookingIntoParticipants } from './booking';
 import {
 	BOOKING_TOPIC,

@@ -4,8 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { bodySignatureAuthenticator } from '../shared/bodySignature';
 import { parseEventList } from '../shared/eventFilter';
-import type { Authenticator } from '../shared/sender';
-import type { WebhookLifecycle } from '../shared/sender';
+import type { Authenticator, WebhookLifecycle } from '../shared/sender';
 import { superOfficeEvents } from './events';
 
 /*

@@ -6,8 +6,7 @@ import type {
 
 import { headerAuthenticator, testHeaderCredential } from './auth';
 import { bodySignatureAuthenticator, testBodySecret } from './bodySignature';
-import type { Authenticator } from './sender';
-import type { AuthScheme } from './sender';
+import type { Authenticator, AuthScheme } from './sender';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
 	standardWebhooksAuthenticator,

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -111,6 +112,42 @@ describe('the packed package', () => {
 	it('has no runtime dependencies and n8n-workflow as its only peer dependency', () => {
 		assert.equal(pkg.dependencies, undefined);
 		assert.deepEqual(Object.keys(pkg.peerDependencies), ['n8n-workflow']);
+	});
+});
+
+describe('package.json lists what n8n must load for every trigger of the registry (nodes/senders.ts)', () => {
+	const { triggers } = createRequire(import.meta.url)(
+		path.join(ROOT, 'dist', 'nodes', 'senders.js'),
+	);
+
+	for (const Trigger of triggers) {
+		it(`${Trigger.name}: its node file and credentials, its codex naming it`, () => {
+			const { description } = new Trigger();
+			const node = `dist/nodes/${Trigger.sender.folder}/${Trigger.name}.node.js`;
+			assert.ok(pkg.n8n.nodes.includes(node), `package.json's n8n.nodes lacks ${node}`);
+			for (const { name } of description.credentials ?? []) {
+				const file = `${name[0].toUpperCase()}${name.slice(1)}.credentials`;
+				assert.ok(
+					pkg.n8n.credentials.includes(`dist/credentials/${file}.js`),
+					`package.json's n8n.credentials lacks ${file}.js`,
+				);
+				assert.ok(
+					fs.existsSync(path.join(ROOT, 'credentials', `${file}.ts`)),
+					`credentials/${file}.ts is missing`,
+				);
+			}
+			const codex = JSON.parse(
+				fs.readFileSync(
+					path.join(ROOT, 'nodes', Trigger.sender.folder, `${Trigger.name}.node.json`),
+					'utf8',
+				),
+			);
+			assert.equal(codex.node, `${pkg.name}.${description.name}`);
+		});
+	}
+
+	it('and no node that is not in the registry', () => {
+		assert.equal(pkg.n8n.nodes.length, triggers.length);
 	});
 });
 
