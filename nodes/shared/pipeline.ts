@@ -12,6 +12,12 @@ import type {
 } from './sender';
 import { findIssues } from './validation';
 
+/**
+ * The longest event name accepted. Real names are short (`quote.approved`,
+ * `list.<list name>.changed`); a longer one is not an event, and is not matched against patterns.
+ */
+export const MAX_EVENT_NAME_LENGTH = 200;
+
 /** The user's choices on the node, read for each request. */
 export interface ReceiveSettings extends EventSelection {
 	authenticate: Authenticator;
@@ -152,6 +158,12 @@ export async function receiveWebhook(
 		return refuseContent(
 			'missing-event',
 			`The body has no ${describeLocation(spec.event.name)} naming the event`,
+		);
+	}
+	if (name.length > MAX_EVENT_NAME_LENGTH) {
+		return refuseContent(
+			'invalid-event',
+			`The event name is ${name.length} characters long; event names have at most ${MAX_EVENT_NAME_LENGTH}`,
 		);
 	}
 

@@ -157,6 +157,17 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 			expect(outcome.items?.[0]._validation).toMatchObject({ unknownEvent: true });
 		});
 
+		it('an event name longer than any real one gets a clear answer and starts nothing', async () => {
+			const body = {
+				...business[0][1],
+				[definition.event.name.field!]: `deal.${'x'.repeat(20000)}`,
+			};
+			const outcome = await send(body);
+			expect(outcome.statusCode).toBe(definition.acknowledgeContentErrors ? 200 : 400);
+			expect(outcome.body).toMatchObject({ reason: 'invalid-event' });
+			expect(outcome.items).toBeUndefined();
+		});
+
 		it('a field of the wrong type still runs, and _validation says which', async () => {
 			const { mistype } = wireOf(definition);
 			const body = JSON.parse(JSON.stringify(business[0][1]));
