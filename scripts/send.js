@@ -9,16 +9,21 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 
 const { LOCAL_HOME } = require('./lib/n8n');
-const { loadSamples, sender, senders } = require('./lib/registry');
+const { loadSamples, sender, senders, wireOf } = require('./lib/registry');
 const { freshEvent, signedRequest } = require('./lib/senders');
+
+/** The sample sent when none is named: the sender's first benchmark sample (its everyday event). */
+function defaultSample(definition) {
+	return wireOf(definition).benchmark[0] ?? Object.keys(loadSamples(definition))[0];
+}
 
 function usage() {
 	const keys = senders().map((definition) => definition.key);
-	const examples = senders().map((definition) => Object.keys(loadSamples(definition))[0]);
+	const examples = senders().map(defaultSample);
 	return `Usage: npm run send -- <${keys.join('|')}> [event] [options]
 
   event                 a sample event, e.g. ${examples.join(', ')}
-                        (default: the first one; --list shows them all)
+                        (default: the first of these; --list shows them all)
 Options:
   --url <url>           where to post (default: the local n8n started by npm start)
   --test                post to the test URL (/webhook-test/...) instead of the production URL
@@ -98,7 +103,7 @@ async function main() {
 	if (values.file) {
 		body = JSON.parse(fs.readFileSync(values.file, 'utf8'));
 	} else {
-		const name = eventName || Object.keys(samples)[0];
+		const name = eventName || defaultSample(definition);
 		if (samples[name] === undefined)
 			throw new Error(
 				`No sample "${name}" for ${key}; available: ${Object.keys(samples).join(', ')}`,

@@ -87,12 +87,24 @@ function wireOf(definition) {
 	return { headers: {}, headerSpelling: {}, benchmark: [], ...wire };
 }
 
+/** Sets the value at a dotted path (`payload.stage`) of a plain object. */
+function setPath(target, dottedPath, value) {
+	const keys = dottedPath.split('.');
+	let parent = target;
+	for (const key of keys.slice(0, -1)) parent = parent[key];
+	parent[keys[keys.length - 1]] = value;
+}
+
 /**
- * A sender's sample events, by event name (`revision` is a sub-folder, e.g. `older`).
+ * A sender's sample events, by event name: one JSON file per event the provider documents with an
+ * example, and the events wire.json derives from them (`derived`: an event the provider documents
+ * without an example, made from the documented example of the same record, with its event name
+ * and the fields in `set` changed). `revision` is a sub-folder of older examples (`older`).
  * @returns {Record<string, Record<string, any>>}
  */
 function loadSamples(keyOrDefinition, { revision = '' } = {}) {
-	const folder = path.join(samplesFolder(sender(keyOrDefinition)), revision);
+	const definition = sender(keyOrDefinition);
+	const folder = path.join(samplesFolder(definition), revision);
 	const result = {};
 	for (const file of fs.readdirSync(folder).sort()) {
 		if (!file.endsWith('.json') || file === WIRE_FILE) continue;
@@ -100,13 +112,27 @@ function loadSamples(keyOrDefinition, { revision = '' } = {}) {
 			fs.readFileSync(path.join(folder, file), 'utf8'),
 		);
 	}
-	return result;
+	if (revision !== '') return result;
+	const { derived = {} } = wireOf(definition);
+	for (const [name, { from, set = {} }] of Object.entries(derived)) {
+		if (result[from] === undefined)
+			throw new Error(`${definition.key}: ${name} is derived from ${from}, which has no sample`);
+		const body = JSON.parse(JSON.stringify(result[from]));
+		setPath(body, definition.event.name.field, name);
+		for (const [dottedPath, value] of Object.entries(set)) setPath(body, dottedPath, value);
+		result[name] = body;
+	}
+	return Object.fromEntries(Object.entries(result).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** One sample event, as a fresh copy (`name` may name a revision: `older/OfferSentV1`). */
 function sample(keyOrDefinition, name) {
-	const file = path.join(samplesFolder(sender(keyOrDefinition)), `${name}.json`);
-	return JSON.parse(fs.readFileSync(file, 'utf8'));
+	const definition = sender(keyOrDefinition);
+	const file = path.join(samplesFolder(definition), `${name}.json`);
+	if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+	const found = loadSamples(definition)[name];
+	if (found === undefined) throw new Error(`${definition.key} has no sample ${name}`);
+	return found;
 }
 
 module.exports = {
