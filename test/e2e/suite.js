@@ -5,12 +5,50 @@
 const { startEnvironment } = require('../../scripts/lib/environment');
 const { importExamples, loadExamples } = require('../../scripts/lib/examples');
 const { LINES, triggerItems } = require('../../scripts/lib/n8n');
-const { loadSamples, sample, senders } = require('../../scripts/lib/registry');
-const { secretValues, signedRequest } = require('../../scripts/lib/senders');
+const { NodeHelpers } = require('n8n-workflow');
+
+const { loadSamples, sample, sender, senders, wireOf } = require('../../scripts/lib/registry');
+const { freshEvent, secretValues, signedRequest } = require('../../scripts/lib/senders');
 const setupLib = require('../../scripts/lib/setup');
 const { startFakeSuperOffice } = require('../fakes/superOffice');
+const { startSmtpServer } = require('../helpers/smtp');
 
 const { PACKAGE_NAME } = setupLib;
+const EMAIL_NODE = 'n8n-nodes-base.emailSend';
+/** Nodes of the examples that call a vendor's cloud: disabled where the test runs an example. */
+const CLOUD_NODES = [
+	'n8n-nodes-base.httpRequest',
+	'n8n-nodes-base.slack',
+	'n8n-nodes-base.hubspot',
+	'n8n-nodes-base.pipedrive',
+	'n8n-nodes-base.salesforce',
+];
+
+/**
+ * A Send Email parameter as n8n renders it for an item, for parameters whose expressions only pick
+ * fields (`{{ $json.offerHeading }}`): anything else in {{ }} fails the test, since examples must
+ * map fields without code.
+ */
+function renderPicks(parameter, item) {
+	if (typeof parameter !== 'string' || !parameter.startsWith('=')) return parameter;
+	return parameter.slice(1).replace(/\{\{\s*(.*?)\s*\}\}/g, (expression, inner) => {
+		const match = /^\$json((?:\.[A-Za-z_$][\w$]*)+)$/.exec(inner);
+		if (!match) throw new Error(`Not an expression that picks a field: ${expression}`);
+		const value = match[1]
+			.slice(1)
+			.split('.')
+			.reduce(
+				(object, key) => (object === null || object === undefined ? undefined : object[key]),
+				item,
+			);
+		return value === null || value === undefined ? '' : String(value);
+	});
+}
+
+/** A prepared request ({ raw, headers }) as fetch takes it. */
+function toFetch(request) {
+	return { headers: request.headers, body: request.raw };
+}
 const qondorRequest = (body, credential) => signedRequest('qondor', body, credential);
 const crmRequest = (body, secret, options) => signedRequest('crm', body, secret, options);
 const superOfficeRequest = (body, secret, { retry, hookTest } = {}) =>
@@ -86,6 +124,20 @@ function defineSuite(line) {
 					executions: count,
 				});
 			}
+		}
+
+		/** A workflow's executions, once one of them has finished. */
+		async function waitForExecution(workflowId, timeoutMs = 30000) {
+			const deadline = Date.now() + timeoutMs;
+			let executions = [];
+			while (
+				Date.now() < deadline &&
+				!executions.some((execution) => execution.finished || execution.stoppedAt)
+			) {
+				await new Promise((resolve) => setTimeout(resolve, 200));
+				executions = await env.instance.executions(workflowId);
+			}
+			return executions;
 		}
 
 		beforeAll(async () => {
@@ -469,15 +521,7 @@ function defineSuite(line) {
 						eventId: 'e2e-auto-1',
 					});
 					expect(delivery.status).toBe(200);
-					const deadline = Date.now() + 30000;
-					let executions = [];
-					while (
-						Date.now() < deadline &&
-						!executions.some((execution) => execution.finished || execution.stoppedAt)
-					) {
-						await new Promise((resolve) => setTimeout(resolve, 200));
-						executions = await env.instance.executions(created.id);
-					}
+					const executions = await waitForExecution(created.id);
 					expect(executions).toHaveLength(1);
 					const items = triggerItems(executions[0], 'SuperOffice Trigger');
 					expect(items).toEqual([
@@ -548,6 +592,138 @@ function defineSuite(line) {
 							known: true,
 						});
 					}
+				}
+			},
+		);
+
+		step(
+			"no node of any example has a parameter issue, by n8n's own parameter validation",
+			async () => {
+				const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
+				const typeOf = (node) =>
+					nodeTypes.find(
+						(type) =>
+							type.name === node.type &&
+							(Array.isArray(type.version) ? type.version : [type.version]).includes(
+								node.typeVersion,
+							),
+					);
+				for (const { file, workflow } of loadExamples()) {
+					for (const node of workflow.nodes) {
+						const type = typeOf(node);
+						expect({ file, node: node.name, known: type !== undefined }).toEqual({
+							file,
+							node: node.name,
+							known: true,
+						});
+						// As the editor does: the parameters with their defaults, then the issues n8n finds.
+						const parameters = NodeHelpers.getNodeParameters(
+							type.properties,
+							node.parameters,
+							true,
+							false,
+							node,
+							type,
+						);
+						const issues = NodeHelpers.getNodeParametersIssues(
+							type.properties,
+							{ ...node, parameters },
+							type,
+						);
+						expect({ file, node: node.name, issues }).toEqual({
+							file,
+							node: node.name,
+							issues: null,
+						});
+					}
+				}
+			},
+		);
+
+		step(
+			'every email an example sends reaches a real SMTP server, with the fields its expressions pick',
+			async () => {
+				const smtp = await startSmtpServer();
+				try {
+					const smtpCredential = await env.instance.createCredential('SMTP (e2e)', 'smtp', {
+						user: 'n8n',
+						password: 'e2e-smtp-password',
+						host: smtp.host,
+						port: smtp.port,
+						secure: false,
+						disableStartTls: true,
+						hostName: '',
+					});
+					const triggersByType = new Map(
+						Object.values(setupLib.triggers()).map((trigger) => [trigger.nodeType, trigger]),
+					);
+					let sent = 0;
+					for (const { file, workflow } of loadExamples()) {
+						if (!workflow.nodes.some((node) => node.type === EMAIL_NODE)) continue;
+						const triggerNode = workflow.nodes.find((node) => triggersByType.has(node.type));
+						const trigger = triggersByType.get(triggerNode.type);
+						const definition = sender(trigger.key);
+						const nodes = workflow.nodes.map((node) => {
+							if (node === triggerNode)
+								return {
+									...node,
+									credentials: { [trigger.credentialType]: env.workflows[trigger.key].credential },
+								};
+							if (node.type === EMAIL_NODE)
+								return {
+									...node,
+									credentials: { smtp: { id: smtpCredential.id, name: 'SMTP (e2e)' } },
+								};
+							// Nodes that call a vendor's cloud cannot run here.
+							if (CLOUD_NODES.includes(node.type)) return { ...node, disabled: true };
+							return node;
+						});
+						const created = await env.instance.createActiveWorkflow({
+							...workflow,
+							name: `${workflow.name} (e2e)`,
+							nodes,
+						});
+
+						// An event the example's trigger selects, signed as the sender signs it.
+						const selected = triggerNode.parameters[definition.events.parameter] ?? ['*'];
+						const samples = loadSamples(definition);
+						const eventName =
+							selected.find((name) => samples[name] !== undefined) ??
+							wireOf(definition).benchmark[0];
+						const event = freshEvent(definition, samples[eventName]);
+						const response = await fetch(
+							env.instance.webhookUrl(`${triggerNode.webhookId}/${definition.path}`),
+							{
+								method: 'POST',
+								...toFetch(
+									signedRequest(definition, event.body, env.secrets[trigger.key], event.options),
+								),
+							},
+						);
+						expect({ file, status: response.status }).toEqual({ file, status: 200 });
+
+						// The emails its Send Email nodes render from the trigger's item, by their own expressions.
+						const executions = await waitForExecution(created.id);
+						const [item] = triggerItems(executions[0], triggerNode.name);
+						const expected = nodes
+							.filter((node) => node.type === EMAIL_NODE && !node.disabled)
+							.map((node) => ({
+								file,
+								to: [node.parameters.toEmail],
+								subject: renderPicks(node.parameters.subject, item),
+								text: renderPicks(node.parameters.text, item).trim(),
+							}));
+						sent += expected.length;
+						const messages = await smtp.waitFor(sent);
+						const received = messages
+							.slice(sent - expected.length)
+							.map(({ to, subject, text }) => ({ file, to, subject, text: text.trim() }));
+						expect(received).toEqual(expected);
+						await env.instance.deactivate(created.id);
+					}
+					expect(sent).toBeGreaterThan(0);
+				} finally {
+					await smtp.close();
 				}
 			},
 		);
