@@ -254,7 +254,9 @@ class N8nInstance {
 			userFolder: this.userFolder,
 			port: this.port,
 			encryptionKey: this.encryptionKey,
-			extra: this.extraEnv,
+			// n8n 2.x's task broker listens on 5679 by default: a port of its own lets several n8n
+			// run on one machine (a test suite beside a local n8n, or beside another suite).
+			extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...this.extraEnv },
 		});
 		if (this.command === 'worker') {
 			Object.assign(env, {
