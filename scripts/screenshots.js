@@ -15,6 +15,7 @@ const { importExamples } = require('./lib/examples');
 const n8n = require('./lib/n8n');
 const { sample, senders, wireOf } = require('./lib/registry');
 const { freshEvent, signedRequest } = require('./lib/senders');
+const { startSmtpServer, withRealEmails } = require('./lib/smtp');
 
 const OUT = path.join(__dirname, '..', 'docs', 'images');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -38,6 +39,7 @@ async function main() {
 		);
 	fs.mkdirSync(OUT, { recursive: true });
 	const env = await startEnvironment(1);
+	const smtp = await startSmtpServer();
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: [
@@ -81,8 +83,9 @@ async function main() {
 			process.stdout.write(`docs/images/${file}\n`);
 		}
 
-		// An example workflow after an execution: the booking → CRM contacts example, with its trigger
-		// given a credential and its HTTP call pointed at n8n itself, run by a real booking.
+		// An example workflow after an execution: the booking → HubSpot contacts + email example, its
+		// trigger given a credential, its emails sent to a local SMTP server, its HubSpot node (which
+		// cannot reach HubSpot from here) disabled, run by a real booking.
 		const booking = examples.find((workflow) =>
 			workflow.name.toLowerCase().includes('booked participant'),
 		);
@@ -92,18 +95,23 @@ async function main() {
 			'qondorWebhookApi',
 			env.secrets.qondor,
 		);
+		const smtpCredential = await env.instance.createCredential('SMTP (screenshots)', 'smtp', {
+			user: 'n8n',
+			password: 'screenshots',
+			host: smtp.host,
+			port: smtp.port,
+			secure: false,
+			disableStartTls: true,
+			hostName: '',
+		});
 		for (const node of stored.nodes) {
 			if (node.type.endsWith('.qondorTrigger'))
 				node.credentials = {
 					qondorWebhookApi: { id: credential.id, name: 'Qondor (screenshots)' },
 				};
-			if (node.type === 'n8n-nodes-base.httpRequest') {
-				node.parameters.url = `${base}/healthz`;
-				node.parameters.method = 'GET';
-				node.parameters.authentication = 'none';
-				delete node.parameters.sendBody;
-				delete node.credentials;
-			}
+			if (node.type === 'n8n-nodes-base.emailSend')
+				node.credentials = { smtp: { id: smtpCredential.id, name: 'SMTP (screenshots)' } };
+			if (node.type === 'n8n-nodes-base.hubspot') node.disabled = true;
 		}
 		await env.instance.api('PUT', `/workflows/${booking.id}`, {
 			name: stored.name,
@@ -116,7 +124,10 @@ async function main() {
 		const url = env.instance.webhookUrl(`${trigger.webhookId}/qondor`);
 		const request = signedRequest(
 			'qondor',
-			{ ...sample('qondor', 'BookingConfirmedV1'), webhookId: 'screenshot-booking' },
+			withRealEmails({
+				...sample('qondor', 'BookingConfirmedV1'),
+				webhookId: 'screenshot-booking',
+			}),
 			env.secrets.qondor,
 		);
 		const response = await fetch(url, {
@@ -143,6 +154,7 @@ async function main() {
 		process.stdout.write('docs/images/example-booking-execution.png\n');
 	} finally {
 		await browser.close();
+		await smtp.close();
 		await env.stop();
 		env.removeFolder();
 	}

@@ -5,13 +5,13 @@
 const { startEnvironment } = require('../../scripts/lib/environment');
 const { importExamples, loadExamples } = require('../../scripts/lib/examples');
 const { LINES, triggerItems } = require('../../scripts/lib/n8n');
-const { NodeHelpers } = require('n8n-workflow');
+const { NodeHelpers, Workflow } = require('n8n-workflow');
 
 const { loadSamples, sample, sender, senders, wireOf } = require('../../scripts/lib/registry');
 const { freshEvent, secretValues, signedRequest } = require('../../scripts/lib/senders');
 const setupLib = require('../../scripts/lib/setup');
 const { startFakeSuperOffice } = require('../fakes/superOffice');
-const { startSmtpServer } = require('../helpers/smtp');
+const { startSmtpServer, withRealEmails } = require('../../scripts/lib/smtp');
 
 const { PACKAGE_NAME } = setupLib;
 const EMAIL_NODE = 'n8n-nodes-base.emailSend';
@@ -29,7 +29,7 @@ const CLOUD_NODES = [
  * fields (`{{ $json.offerHeading }}`): anything else in {{ }} fails the test, since examples must
  * map fields without code.
  */
-function renderPicks(parameter, item) {
+function renderPicks(parameter, item, { requireValues = false } = {}) {
 	if (typeof parameter !== 'string' || !parameter.startsWith('=')) return parameter;
 	return parameter.slice(1).replace(/\{\{\s*(.*?)\s*\}\}/g, (expression, inner) => {
 		const match = /^\$json((?:\.[A-Za-z_$][\w$]*)+)$/.exec(inner);
@@ -41,9 +41,60 @@ function renderPicks(parameter, item) {
 				(object, key) => (object === null || object === undefined ? undefined : object[key]),
 				item,
 			);
+		if (requireValues && (value === null || value === undefined || value === '')) {
+			throw new Error(`${expression} picks nothing from the item`);
+		}
 		return value === null || value === undefined ? '' : String(value);
 	});
 }
+
+/** Every string of a parameter tree rendered as renderPicks renders one. */
+function renderPicksDeep(value, item, options) {
+	if (typeof value === 'string') return renderPicks(value, item, options);
+	if (Array.isArray(value)) return value.map((child) => renderPicksDeep(child, item, options));
+	if (value !== null && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.entries(value).map(([key, child]) => [key, renderPicksDeep(child, item, options)]),
+		);
+	}
+	return value;
+}
+
+/** The items a node received in an execution: the output its parent sent on the connection to it. */
+function inputItems(workflow, runData, nodeName) {
+	for (const [parent, { main }] of Object.entries(workflow.connections)) {
+		const output = main.findIndex((targets) => targets?.some((target) => target.node === nodeName));
+		if (output !== -1 && runData[parent])
+			return runData[parent][0].data.main[output].map((item) => item.json);
+	}
+	return [];
+}
+
+/** n8n's node types, as the editor receives them, in the shape n8n-workflow's Workflow takes. */
+function nodeTypesOf(descriptions) {
+	const find = (name, version) =>
+		descriptions.find(
+			(type) =>
+				type.name === name &&
+				(version === undefined ||
+					(Array.isArray(type.version) ? type.version : [type.version]).includes(version)),
+		);
+	return {
+		getByName: (name) => ({ description: find(name) }),
+		getByNameAndVersion: (name, version) => ({ description: find(name, version) }),
+		getKnownTypes: () => ({}),
+	};
+}
+
+/** Events besides the sample, per example, so that every branch runs once. */
+const EVENT_VARIANTS = {
+	'qondor-project-status-router.json': [
+		[1, 'Pending'],
+		[2, 'Confirmed'],
+		[3, 'Finished'],
+		[4, 'Cancelled'],
+	].map(([newStatus, newStatusText]) => ({ newStatus, newStatusText })),
+};
 
 /** A prepared request ({ raw, headers }) as fetch takes it. */
 function toFetch(request) {
@@ -126,13 +177,13 @@ function defineSuite(line) {
 			}
 		}
 
-		/** A workflow's executions, once one of them has finished. */
-		async function waitForExecution(workflowId, timeoutMs = 30000) {
+		/** A workflow's executions (newest first), once `count` of them have finished. */
+		async function waitForExecution(workflowId, count = 1, timeoutMs = 30000) {
 			const deadline = Date.now() + timeoutMs;
 			let executions = [];
 			while (
 				Date.now() < deadline &&
-				!executions.some((execution) => execution.finished || execution.stoppedAt)
+				executions.filter((execution) => execution.finished || execution.stoppedAt).length < count
 			) {
 				await new Promise((resolve) => setTimeout(resolve, 200));
 				executions = await env.instance.executions(workflowId);
@@ -641,7 +692,7 @@ function defineSuite(line) {
 		);
 
 		step(
-			'every email an example sends reaches a real SMTP server, with the fields its expressions pick',
+			'every example runs on a signed event: each email reaches a real SMTP server, each CRM node resolves its fields',
 			async () => {
 				const smtp = await startSmtpServer();
 				try {
@@ -654,12 +705,13 @@ function defineSuite(line) {
 						disableStartTls: true,
 						hostName: '',
 					});
+					const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
 					const triggersByType = new Map(
 						Object.values(setupLib.triggers()).map((trigger) => [trigger.nodeType, trigger]),
 					);
 					let sent = 0;
+					let resolved = 0;
 					for (const { file, workflow } of loadExamples()) {
-						if (!workflow.nodes.some((node) => node.type === EMAIL_NODE)) continue;
 						const triggerNode = workflow.nodes.find((node) => triggersByType.has(node.type));
 						const trigger = triggersByType.get(triggerNode.type);
 						const definition = sender(trigger.key);
@@ -674,7 +726,7 @@ function defineSuite(line) {
 									...node,
 									credentials: { smtp: { id: smtpCredential.id, name: 'SMTP (e2e)' } },
 								};
-							// Nodes that call a vendor's cloud cannot run here.
+							// Nodes that call a vendor's cloud cannot run here: disabled, they pass their items on.
 							if (CLOUD_NODES.includes(node.type)) return { ...node, disabled: true };
 							return node;
 						});
@@ -684,44 +736,95 @@ function defineSuite(line) {
 							nodes,
 						});
 
-						// An event the example's trigger selects, signed as the sender signs it.
+						// Events the example's trigger selects (every branch, for the status router), signed as the sender signs.
 						const selected = triggerNode.parameters[definition.events.parameter] ?? ['*'];
 						const samples = loadSamples(definition);
 						const eventName =
 							selected.find((name) => samples[name] !== undefined) ??
 							wireOf(definition).benchmark[0];
-						const event = freshEvent(definition, samples[eventName]);
-						const response = await fetch(
-							env.instance.webhookUrl(`${triggerNode.webhookId}/${definition.path}`),
-							{
-								method: 'POST',
-								...toFetch(
-									signedRequest(definition, event.body, env.secrets[trigger.key], event.options),
-								),
-							},
-						);
-						expect({ file, status: response.status }).toEqual({ file, status: 200 });
+						for (const variant of EVENT_VARIANTS[file] ?? [{}]) {
+							const event = freshEvent(definition, {
+								...withRealEmails(samples[eventName]),
+								...variant,
+							});
+							const before = (await env.instance.executions(created.id, { includeData: false }))
+								.length;
+							const response = await fetch(
+								env.instance.webhookUrl(`${triggerNode.webhookId}/${definition.path}`),
+								{
+									method: 'POST',
+									...toFetch(
+										signedRequest(definition, event.body, env.secrets[trigger.key], event.options),
+									),
+								},
+							);
+							expect({ file, status: response.status }).toEqual({ file, status: 200 });
+							const [execution] = await waitForExecution(created.id, before + 1);
+							const { runData } = execution.data.resultData;
 
-						// The emails its Send Email nodes render from the trigger's item, by their own expressions.
-						const executions = await waitForExecution(created.id);
-						const [item] = triggerItems(executions[0], triggerNode.name);
-						const expected = nodes
-							.filter((node) => node.type === EMAIL_NODE && !node.disabled)
-							.map((node) => ({
-								file,
-								to: [node.parameters.toEmail],
-								subject: renderPicks(node.parameters.subject, item),
-								text: renderPicks(node.parameters.text, item).trim(),
-							}));
-						sent += expected.length;
-						const messages = await smtp.waitFor(sent);
-						const received = messages
-							.slice(sent - expected.length)
-							.map(({ to, subject, text }) => ({ file, to, subject, text: text.trim() }));
-						expect(received).toEqual(expected);
+							// Each email node that ran sends one message per item it received, rendered by its own expressions.
+							const expected = [];
+							for (const node of nodes.filter(
+								(candidate) => candidate.type === EMAIL_NODE && runData[candidate.name],
+							)) {
+								for (const item of inputItems(workflow, runData, node.name)) {
+									expected.push({
+										file,
+										to: [renderPicks(node.parameters.toEmail, item)],
+										subject: renderPicks(node.parameters.subject, item),
+										text: renderPicks(node.parameters.text, item).trim(),
+									});
+								}
+							}
+							sent += expected.length;
+							const messages = await smtp.waitFor(sent);
+							const received = messages
+								.slice(sent - expected.length)
+								.map(({ to, subject, text }) => ({ file, to, subject, text: text.trim() }));
+							const order = (message) => `${message.to}|${message.subject}`;
+							const sorted = (list) => [...list].sort((x, y) => order(x).localeCompare(order(y)));
+							expect(sorted(received)).toEqual(sorted(expected));
+
+							// Each CRM node that was reached: n8n's own expression evaluation, for every item it received,
+							// gives exactly the fields its expressions pick, and none of them is empty.
+							const evaluator = new Workflow({
+								id: created.id,
+								nodes: workflow.nodes,
+								connections: workflow.connections,
+								active: false,
+								nodeTypes: nodeTypesOf(nodeTypes),
+								settings: {},
+							});
+							for (const node of nodes.filter(
+								(candidate) => CLOUD_NODES.includes(candidate.type) && runData[candidate.name],
+							)) {
+								const items = inputItems(workflow, runData, node.name);
+								items.forEach((item, index) => {
+									const value = evaluator.expression.getParameterValue(
+										node.parameters,
+										execution.data,
+										0,
+										index,
+										node.name,
+										items.map((json) => ({ json })),
+										'manual',
+										{},
+									);
+									expect({ file, node: node.name, value }).toEqual({
+										file,
+										node: node.name,
+										value: renderPicksDeep(node.parameters, item, { requireValues: true }),
+									});
+									resolved++;
+								});
+							}
+						}
 						await env.instance.deactivate(created.id);
 					}
-					expect(sent).toBeGreaterThan(0);
+					expect({ sent: sent > 0, resolved: resolved > 0 }).toEqual({
+						sent: true,
+						resolved: true,
+					});
 				} finally {
 					await smtp.close();
 				}

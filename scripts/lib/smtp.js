@@ -1,5 +1,5 @@
-// A real SMTP server on loopback for tests that check the emails a workflow sends: smtp-server
-// (the SMTP server of the Nodemailer project) receives them, mailparser reads them.
+// A real SMTP server on loopback for the tools and tests that run workflows sending email:
+// smtp-server (the SMTP server of the Nodemailer project) receives the messages, mailparser reads them.
 'use strict';
 
 const { simpleParser } = require('mailparser');
@@ -48,4 +48,24 @@ async function startSmtpServer() {
 	};
 }
 
-module.exports = { startSmtpServer };
+/**
+ * The sample with its placeholder addresses (`[Booker Email]`, a documentation page's
+ * `[email protected]`) made deliverable, so that an SMTP server takes messages sent to them.
+ */
+function withRealEmails(body) {
+	let count = 0;
+	const visit = (value, key) => {
+		if (Array.isArray(value)) return value.map((child) => visit(child, key));
+		if (value !== null && typeof value === 'object') {
+			return Object.fromEntries(
+				Object.entries(value).map(([name, child]) => [name, visit(child, name)]),
+			);
+		}
+		if (typeof value === 'string' && /email/i.test(key ?? '') && !/^[^@\s]+@[^@\s]+$/.test(value))
+			return `person${++count}@example.com`;
+		return value;
+	};
+	return visit(body);
+}
+
+module.exports = { startSmtpServer, withRealEmails };
