@@ -15,14 +15,8 @@ const { startSmtpServer, withRealEmails } = require('../../scripts/lib/smtp');
 
 const { PACKAGE_NAME } = setupLib;
 const EMAIL_NODE = 'n8n-nodes-base.emailSend';
-/** Nodes of the examples that call a vendor's cloud: disabled where the test runs an example. */
-const CLOUD_NODES = [
-	'n8n-nodes-base.httpRequest',
-	'n8n-nodes-base.slack',
-	'n8n-nodes-base.hubspot',
-	'n8n-nodes-base.pipedrive',
-	'n8n-nodes-base.salesforce',
-];
+/** Nodes of the examples that call a vendor's cloud (out of reach here): disabled where the test runs an example. */
+const CLOUD_NODES = ['n8n-nodes-base.hubspot'];
 
 /**
  * A Send Email parameter as n8n renders it for an item, for parameters whose expressions only pick
@@ -705,6 +699,14 @@ function defineSuite(line) {
 						disableStartTls: true,
 						hostName: '',
 					});
+					const hubspot = await env.instance.createCredential('HubSpot (e2e)', 'hubspotAppToken', {
+						appToken: 'pat-e2e-not-a-token',
+					});
+					const cloudCredentials = {
+						'n8n-nodes-base.hubspot': {
+							hubspotAppToken: { id: hubspot.id, name: 'HubSpot (e2e)' },
+						},
+					};
 					const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
 					const triggersByType = new Map(
 						Object.values(setupLib.triggers()).map((trigger) => [trigger.nodeType, trigger]),
@@ -726,8 +728,11 @@ function defineSuite(line) {
 									...node,
 									credentials: { smtp: { id: smtpCredential.id, name: 'SMTP (e2e)' } },
 								};
-							// Nodes that call a vendor's cloud cannot run here: disabled, they pass their items on.
-							if (CLOUD_NODES.includes(node.type)) return { ...node, disabled: true };
+							// Nodes that call a vendor's cloud get a credential, but cannot run here: disabled,
+							// they pass their items on.
+							if (CLOUD_NODES.includes(node.type)) {
+								return { ...node, credentials: cloudCredentials[node.type], disabled: true };
+							}
 							return node;
 						});
 						const created = await env.instance.createActiveWorkflow({
