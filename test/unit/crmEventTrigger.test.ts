@@ -6,6 +6,7 @@ import { loadSamples, sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
 import { signedRequest } from '../../scripts/lib/senders';
+import { defaultParameters } from '../../scripts/lib/setup';
 
 import VECTOR from '../fixtures/standard-webhooks-vector.json';
 
@@ -16,13 +17,7 @@ const node = new CrmEventTrigger();
 
 function setup(parameters: IDataObject = {}, extra: Partial<NodeSetup> = {}): NodeSetup {
 	return {
-		parameters: {
-			authentication: 'signature',
-			events: ['*'],
-			customEvents: '',
-			settings: {},
-			...parameters,
-		},
+		parameters: { ...defaultParameters('crm'), ...parameters },
 		credentials: { crmEventWebhookApi: { signingSecret: SECRET, previousSigningSecret: '' } },
 		...extra,
 	};

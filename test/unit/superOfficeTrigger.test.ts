@@ -6,6 +6,7 @@ import { loadSamples, sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
 import { bodySignature } from '../../scripts/lib/senders';
+import { defaultParameters } from '../../scripts/lib/setup';
 
 const SECRET = 'superoffice-example-value-7788';
 const node = new SuperOfficeTrigger();
@@ -15,13 +16,7 @@ const quotes = Object.fromEntries(
 
 function setup(parameters: IDataObject = {}, extra: Partial<NodeSetup> = {}): NodeSetup {
 	return {
-		parameters: {
-			authentication: 'signature',
-			events: ['*'],
-			customEvents: '',
-			settings: {},
-			...parameters,
-		},
+		parameters: { ...defaultParameters('superoffice'), ...parameters },
 		credentials: { superOfficeWebhookApi: { webhookSecret: SECRET } },
 		...extra,
 	};
