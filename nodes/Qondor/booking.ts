@@ -35,7 +35,14 @@ export function customFieldAnswers(person: Partial<BookingPerson>): IDataObject 
 				text = text === null ? answer.text : `${text}, ${answer.text}`;
 			}
 		}
-		answers[customFieldKey(field as Partial<CustomField>)] = text;
+		// Defined, not assigned: a field named `__proto__` (Qondor lets customers name fields) would
+		// otherwise set the map's prototype instead of becoming a key.
+		Object.defineProperty(answers, customFieldKey(field as Partial<CustomField>), {
+			value: text,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
 	return answers;
 }

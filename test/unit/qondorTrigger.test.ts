@@ -44,13 +44,20 @@ describe('Qondor Trigger: every documented payload', () => {
 		...Object.entries(older).map(([topic, body]) => ['older', topic, body] as const),
 	].filter(([, topic]) => topic !== 'BookingConfirmedV1' && topic !== 'PingV1');
 
-	it.each(nonBooking)('%s revision %s starts one execution whose item is the body as sent', async (_rev, topic, body) => {
-		const outcome = await send(body);
-		expect(outcome.statusCode).toBe(200);
-		expect(outcome.body).toEqual({ status: 'accepted', reason: 'started', message: `${topic} started the workflow` });
-		expect(outcome.items).toEqual([body]);
-		expect(outcome.logs.filter((log) => log.level === 'warn')).toEqual([]);
-	});
+	it.each(nonBooking)(
+		'%s revision %s starts one execution whose item is the body as sent',
+		async (_rev, topic, body) => {
+			const outcome = await send(body);
+			expect(outcome.statusCode).toBe(200);
+			expect(outcome.body).toEqual({
+				status: 'accepted',
+				reason: 'started',
+				message: `${topic} started the workflow`,
+			});
+			expect(outcome.items).toEqual([body]);
+			expect(outcome.logs.filter((log) => log.level === 'warn')).toEqual([]);
+		},
+	);
 
 	it('BookingConfirmedV1 starts one execution with custom-field maps added to each person', async () => {
 		const body = current.BookingConfirmedV1;
@@ -69,12 +76,19 @@ describe('Qondor Trigger: every documented payload', () => {
 	it.each([
 		['current', current.PingV1],
 		['older', older.PingV1],
-	])('%s revision PingV1 is acknowledged with 200 and starts no execution unless selected', async (_rev, body) => {
-		const outcome = await send(body);
-		expect(outcome.statusCode).toBe(200);
-		expect(outcome.items).toBeUndefined();
-		expect(outcome.body).toEqual({ status: 'ok', reason: 'handshake', message: 'Qondor connection check received' });
-	});
+	])(
+		'%s revision PingV1 is acknowledged with 200 and starts no execution unless selected',
+		async (_rev, body) => {
+			const outcome = await send(body);
+			expect(outcome.statusCode).toBe(200);
+			expect(outcome.items).toBeUndefined();
+			expect(outcome.body).toEqual({
+				status: 'ok',
+				reason: 'handshake',
+				message: 'Qondor connection check received',
+			});
+		},
+	);
 
 	it('PingV1 starts an execution when Ping is selected', async () => {
 		const outcome = await send(current.PingV1, setup({ topics: ['OfferSentV1', 'PingV1'] }));
@@ -87,7 +101,10 @@ describe('Qondor Trigger: authentication', () => {
 	const body = current.OfferSentV1;
 
 	it('a wrong header value gets 401, starts no execution, and never echoes the secret', async () => {
-		const outcome = await send(body, setup(), { [HEADER]: 'guess', 'content-type': 'application/json' });
+		const outcome = await send(body, setup(), {
+			[HEADER]: 'guess',
+			'content-type': 'application/json',
+		});
 		expect(outcome.statusCode).toBe(401);
 		expect(outcome.items).toBeUndefined();
 		expect(outcome.body).toEqual({
@@ -145,18 +162,28 @@ describe('Qondor Trigger: authentication', () => {
 			reason: 'configuration',
 			message: 'The credential has no header value',
 		});
-		expect(outcome.logs).toEqual([{ level: 'error', message: 'Qondor trigger: The credential has no header value' }]);
+		expect(outcome.logs).toEqual([
+			{ level: 'error', message: 'Qondor trigger: The credential has no header value' },
+		]);
 	});
 });
 
 describe('Qondor Trigger: bodies that are not a Qondor event', () => {
 	it.each([
 		['malformed JSON', '{"topic": "OfferSentV1", ', 'The request body is not valid JSON'],
-		['a JSON array', '[{"topic":"OfferSentV1"}]', 'The request body is an array; expected a JSON object'],
+		[
+			'a JSON array',
+			'[{"topic":"OfferSentV1"}]',
+			'The request body is an array; expected a JSON object',
+		],
 		['an empty body', '', 'The request body is empty; expected a JSON object'],
 		['a JSON string', '"OfferSentV1"', 'The request body is a string; expected a JSON object'],
 		['JSON null', 'null', 'The request body is null; expected a JSON object'],
-		['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'The request body is not valid UTF-8 text'],
+		[
+			'invalid UTF-8',
+			Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+			'The request body is not valid UTF-8 text',
+		],
 	])('%s gets 400 saying so', async (_case, raw, message) => {
 		const outcome = await send(raw);
 		expect(outcome.statusCode).toBe(400);
@@ -199,10 +226,13 @@ describe('Qondor Trigger: topic selection', () => {
 		const body = { ...sample('qondor', 'OfferSentV1'), topic: 'InvoiceCreatedV1' };
 		const outcome = await send(body);
 		expect(outcome.statusCode).toBe(200);
-		expect(outcome.items).toEqual([{ ...body, _validation: { valid: true, unknownEvent: true, issues: [] } }]);
+		expect(outcome.items).toEqual([
+			{ ...body, _validation: { valid: true, unknownEvent: true, issues: [] } },
+		]);
 		expect(outcome.logs).toContainEqual({
 			level: 'warn',
-			message: 'Qondor event InvoiceCreatedV1 is not in the catalogue; passed to the workflow as is',
+			message:
+				'Qondor event InvoiceCreatedV1 is not in the catalogue; passed to the workflow as is',
 		});
 	});
 
@@ -268,17 +298,27 @@ describe('Qondor Trigger: duplicates', () => {
 	it('the remembered ids stay bounded however many events arrive', async () => {
 		const staticData: IDataObject = {};
 		for (let i = 0; i < DEDUP_WINDOW + EVICTION_BATCH + 50; i++) {
-			await send({ ...current.PingV1, topic: 'OfferSentV1', webhookId: `id-${i}` }, setup({}, { staticData, logs: [] }));
+			await send(
+				{ ...current.PingV1, topic: 'OfferSentV1', webhookId: `id-${i}` },
+				setup({}, { staticData, logs: [] }),
+			);
 		}
 		expect(staticData.seenEventCount).toBeGreaterThanOrEqual(DEDUP_WINDOW);
 		expect(staticData.seenEventCount).toBeLessThan(DEDUP_WINDOW + EVICTION_BATCH);
 		const size = JSON.stringify(staticData).length;
 		expect(size).toBeLessThan((DEDUP_WINDOW + EVICTION_BATCH) * 12 + 100);
 		// the oldest ids were forgotten, the newest are remembered
-		const oldest = await send({ ...current.PingV1, topic: 'OfferSentV1', webhookId: 'id-0' }, setup({}, { staticData, logs: [] }));
+		const oldest = await send(
+			{ ...current.PingV1, topic: 'OfferSentV1', webhookId: 'id-0' },
+			setup({}, { staticData, logs: [] }),
+		);
 		expect(oldest.items).toHaveLength(1);
 		const newest = await send(
-			{ ...current.PingV1, topic: 'OfferSentV1', webhookId: `id-${DEDUP_WINDOW + EVICTION_BATCH + 49}` },
+			{
+				...current.PingV1,
+				topic: 'OfferSentV1',
+				webhookId: `id-${DEDUP_WINDOW + EVICTION_BATCH + 49}`,
+			},
 			setup({}, { staticData }),
 		);
 		expect(newest.body?.reason).toBe('duplicate');
@@ -291,7 +331,13 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 		const outcome = await send(body);
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.items).toEqual([
-			{ ...body, _validation: { valid: false, issues: [{ path: 'offerId', message: '"offerId" is missing (expected number)' }] } },
+			{
+				...body,
+				_validation: {
+					valid: false,
+					issues: [{ path: 'offerId', message: '"offerId" is missing (expected number)' }],
+				},
+			},
 		]);
 		expect(outcome.logs).toEqual([
 			{
@@ -317,7 +363,11 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 	});
 
 	it('an extra field is not a mismatch and is kept', async () => {
-		const body = { ...sample('qondor', 'OfferSentV1'), offerTotal: 1200, salesRep: { name: 'Kari' } };
+		const body = {
+			...sample('qondor', 'OfferSentV1'),
+			offerTotal: 1200,
+			salesRep: { name: 'Kari' },
+		};
 		const outcome = await send(body);
 		expect(outcome.items).toEqual([body]);
 	});
@@ -328,7 +378,12 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 		const outcome = await send(body);
 		expect(outcome.items?.[0]._validation).toEqual({
 			valid: false,
-			issues: [{ path: 'participants[0].isBooker', message: '"participants[0].isBooker" should be boolean but is string' }],
+			issues: [
+				{
+					path: 'participants[0].isBooker',
+					message: '"participants[0].isBooker" should be boolean but is string',
+				},
+			],
 		});
 	});
 
@@ -341,15 +396,22 @@ describe('Qondor Trigger: bodies that differ from the documentation', () => {
 		expect(outcome.body).toEqual({
 			status: 'rejected',
 			reason: 'invalid-payload',
-			message: 'OfferSentV1 does not match the documented schema: "offerId" is missing (expected number)',
+			message:
+				'OfferSentV1 does not match the documented schema: "offerId" is missing (expected number)',
 		});
 		// a refused event is not remembered: a corrected resend runs
-		const fixed = await send(sample('qondor', 'OfferSentV1'), setup({ settings: { rejectInvalid: true } }, { staticData }));
+		const fixed = await send(
+			sample('qondor', 'OfferSentV1'),
+			setup({ settings: { rejectInvalid: true } }, { staticData }),
+		);
 		expect(fixed.items).toHaveLength(1);
 	});
 
 	it('with Reject Invalid Payloads on, a valid event still runs', async () => {
-		const outcome = await send(current.BookingConfirmedV1, setup({ settings: { rejectInvalid: true } }));
+		const outcome = await send(
+			current.BookingConfirmedV1,
+			setup({ settings: { rejectInvalid: true } }),
+		);
 		expect(outcome.items).toHaveLength(1);
 	});
 });
@@ -367,8 +429,18 @@ describe('Qondor Trigger: one item per participant', () => {
 		});
 		body.booker.participantFieldsV2 = [field(1, 'dietaryNeeds', ['Vegetarian'])];
 		body.participants = [
-			{ ...body.participants[0], participantReference: 'p-1', firstName: 'Ada', participantFieldsV2: [field(1, 'dietaryNeeds', []), field(2, 'workshops', ['A', 'C'])] },
-			{ ...body.participants[0], participantReference: 'p-2', firstName: 'Grace', participantFieldsV2: [field(3, '', ['Oslo'])] },
+			{
+				...body.participants[0],
+				participantReference: 'p-1',
+				firstName: 'Ada',
+				participantFieldsV2: [field(1, 'dietaryNeeds', []), field(2, 'workshops', ['A', 'C'])],
+			},
+			{
+				...body.participants[0],
+				participantReference: 'p-2',
+				firstName: 'Grace',
+				participantFieldsV2: [field(3, '', ['Oslo'])],
+			},
 			// the booker also listed as a participant appears once
 			{ ...body.booker },
 		];
@@ -381,7 +453,11 @@ describe('Qondor Trigger: one item per participant', () => {
 		const { booker, participants, ...context } = body;
 		expect(outcome.items).toEqual([
 			{ ...booker, customFields: { dietaryNeeds: 'Vegetarian' }, booking: context },
-			{ ...participants[0], customFields: { dietaryNeeds: null, workshops: 'A, C' }, booking: context },
+			{
+				...participants[0],
+				customFields: { dietaryNeeds: null, workshops: 'A, C' },
+				booking: context,
+			},
 			{ ...participants[1], customFields: { 'Heading 3': 'Oslo' }, booking: context },
 		]);
 		expect(outcome.items?.[0].booking).toMatchObject({
@@ -394,7 +470,10 @@ describe('Qondor Trigger: one item per participant', () => {
 	});
 
 	it('the seed booking gives two items: booker first, then the participant', async () => {
-		const outcome = await send(current.BookingConfirmedV1, setup({ settings: { bookingOutput: 'participant' } }));
+		const outcome = await send(
+			current.BookingConfirmedV1,
+			setup({ settings: { bookingOutput: 'participant' } }),
+		);
 		expect(outcome.items?.map((item) => [item.participantReference, item.isBooker])).toEqual([
 			['11111111-1111-1111-1111-111111111111', true],
 			['22222222-2222-2222-2222-222222222222', false],
@@ -423,7 +502,10 @@ describe('Qondor Webhook Header credential test', () => {
 	});
 
 	it.each([
-		[{ headerName: 'X Token', headerSecret: SECRET }, 'Header Name must be a valid HTTP header name'],
+		[
+			{ headerName: 'X Token', headerSecret: SECRET },
+			'Header Name must be a valid HTTP header name',
+		],
 		[{ headerName: HEADER, headerSecret: '' }, 'Header Value is empty'],
 		[{ headerName: HEADER, headerSecret: 'short' }, 'shorter than 16 characters'],
 		[{ headerName: HEADER, headerSecret: `${SECRET}\n` }, 'line breaks'],
@@ -433,4 +515,42 @@ describe('Qondor Webhook Header credential test', () => {
 		expect(result.message).toContain(message);
 		expect(result.message).not.toContain(SECRET);
 	});
+});
+
+describe('Qondor Trigger: custom fields named like object internals', () => {
+	it.each([
+		['an answer', ['Oslo'], 'Oslo'],
+		['no answer', [], null],
+	])(
+		'a custom field named __proto__ with %s is a key of customFields like any other',
+		async (_case, answers, value) => {
+			const body = sample('qondor', 'BookingConfirmedV1');
+			body.booker.participantFieldsV2 = [
+				{
+					customFieldId: 1,
+					heading: 'City',
+					type: 1,
+					typeText: 'Single line text',
+					internalName: '__proto__',
+					answers: answers.map((text) => ({ text })),
+				},
+				{
+					customFieldId: 2,
+					heading: 'Diet',
+					type: 1,
+					typeText: 'Single line text',
+					internalName: 'dietaryNeeds',
+					answers: [{ text: 'Vegan' }],
+				},
+			];
+			const outcome = await send(body);
+			const customFields = (outcome.items?.[0].booker as IDataObject).customFields as IDataObject;
+			expect(Object.getPrototypeOf(customFields)).toBe(Object.prototype);
+			expect(Object.keys(customFields)).toEqual(['__proto__', 'dietaryNeeds']);
+			expect(Object.getOwnPropertyDescriptor(customFields, '__proto__')?.value).toBe(value);
+			expect(JSON.parse(JSON.stringify(customFields))).toEqual(
+				JSON.parse(`{"__proto__":${JSON.stringify(value)},"dietaryNeeds":"Vegan"}`),
+			);
+		},
+	);
 });
