@@ -3,7 +3,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflo
 import { NodeOperationError } from 'n8n-workflow';
 
 import { bodySignatureAuthenticator } from '../shared/bodySignature';
-import { parseEventList } from '../shared/eventFilter';
+import { ALL_EVENTS, matchesPattern, parseEventList } from '../shared/eventFilter';
 import type { Authenticator, WebhookLifecycle } from '../shared/sender';
 import { superOfficeEvents } from './events';
 
@@ -241,16 +241,44 @@ async function restApi(
 	return { api, baseUrl };
 }
 
-/** What to register: the production URL and the selected events ("All Events" lists them all). */
+/**
+ * The event names to register. SuperOffice's Webhook API takes exact event names, so "All
+ * Events" becomes the whole catalogue and a custom pattern with `*` becomes the catalogue's
+ * names it matches (`*.deleted`, `sale.*`). A pattern that matches none of them (`list.*.created`:
+ * the names of a tenant's lists are not known here) cannot be registered: activation is refused,
+ * saying so, rather than sending SuperOffice a name it does not know.
+ */
+export function eventsToRegister(selected: readonly string[], custom: readonly string[]): string[] {
+	const catalogue = superOfficeEvents.map((event) => event.value);
+	const events = selected.includes(ALL_EVENTS) ? [...catalogue] : [...selected];
+	const unmatched: string[] = [];
+	for (const entry of custom) {
+		if (!entry.includes('*')) {
+			events.push(entry);
+			continue;
+		}
+		const matched = catalogue.filter((name) => matchesPattern(name, entry));
+		if (matched.length === 0) unmatched.push(entry);
+		events.push(...matched);
+	}
+	if (unmatched.length > 0) {
+		const listed = unmatched.map((entry) => `“${entry}”`).join(', ');
+		throw new RegistrationError(
+			`SuperOffice's Webhook API takes exact event names, not patterns, and ${listed} ${unmatched.length === 1 ? 'matches' : 'match'} none of the events this node knows, so n8n cannot tell SuperOffice which events to send. In Custom Events, write the names out (for example list.<list name>.created), or create the webhook in SuperOffice yourself and choose Webhook Secret authentication.`,
+		);
+	}
+	return [...new Set(events)];
+}
+
+/** What to register: the production URL and the selected events. */
 function webhookTarget(context: IHookFunctions): WebhookTarget {
-	const selected = context.getNodeParameter('events', ['*']) as string[];
+	const selected = context.getNodeParameter('events', [ALL_EVENTS]) as string[];
 	const custom = parseEventList(String(context.getNodeParameter('customEvents', '')));
-	const named = selected.includes('*') ? superOfficeEvents.map((event) => event.value) : selected;
 	const workflow = context.getWorkflow();
 	return {
 		name: `n8n: ${workflow.name ?? 'workflow'} (${workflow.id ?? ''})`.slice(0, 200),
 		url: context.getNodeWebhookUrl('default') ?? '',
-		events: [...new Set([...named, ...custom])],
+		events: eventsToRegister(selected, custom),
 	};
 }
 
@@ -272,13 +300,16 @@ async function automatically(
 	context: IHookFunctions,
 	apiCredential: ApiCredentialOf,
 	step: Step,
+	needsTarget = true,
 ): Promise<boolean> {
 	const credentialType = apiCredential(context);
 	if (credentialType === undefined) return true;
 	const { api, baseUrl } = await restApi(context, credentialType);
-	const target = webhookTarget(context);
 	try {
-		checkTargetUrl(baseUrl, target);
+		// Removing the webhook needs no target: a selection that cannot be registered must not
+		// keep a registered webhook from being removed.
+		const target = needsTarget ? webhookTarget(context) : { name: '', url: '', events: [] };
+		if (needsTarget) checkTargetUrl(baseUrl, target);
 		return await step(api, context.getWorkflowStaticData('node'), target);
 	} catch (error) {
 		if (error instanceof RegistrationError)
@@ -300,10 +331,15 @@ export function registrationLifecycle(apiCredential: ApiCredentialOf): WebhookLi
 			});
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
-			return await automatically(this, apiCredential, async (api, staticData) => {
-				await unregister(api, staticData);
-				return true;
-			});
+			return await automatically(
+				this,
+				apiCredential,
+				async (api, staticData) => {
+					await unregister(api, staticData);
+					return true;
+				},
+				false,
+			);
 		},
 	};
 }

@@ -132,11 +132,46 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(((await event.json()) as IDataObject).reason).toBe('not-registered');
 	});
 
-	it('"All Events" registers the whole catalogue, plus the custom events', async () => {
-		setup.parameters = { ...setup.parameters, events: ['*'], customEvents: 'list.*.created' };
+	it('"All Events" registers the whole catalogue, plus the custom event names', async () => {
+		setup.parameters = { ...setup.parameters, events: ['*'], customEvents: 'list.projecttype.created' };
 		await call('create');
 		const registered = fake.webhooks.get(1)?.Events as string[];
-		expect(registered).toEqual([...superOfficeEvents.map((event) => event.value), 'list.*.created']);
+		expect(registered).toEqual([...superOfficeEvents.map((event) => event.value), 'list.projecttype.created']);
+	});
+
+	it('a custom pattern is registered as the catalogue names it matches, never with its *', async () => {
+		setup.parameters = { ...setup.parameters, events: ['quote.approved'], customEvents: '*.deleted, SALE.*' };
+		await call('create');
+		const registered = fake.webhooks.get(1)?.Events as string[];
+		const catalogue = superOfficeEvents.map((event) => event.value);
+		expect(registered).toEqual([
+			'quote.approved',
+			...catalogue.filter((name) => name.endsWith('.deleted')),
+			...catalogue.filter((name) => name.startsWith('sale.') && !name.endsWith('.deleted')),
+		]);
+		expect(registered).toContain('sale.sold');
+		expect(registered).toContain('contact.deleted');
+		expect(registered.some((name) => name.includes('*'))).toBe(false);
+	});
+
+	it('a pattern no known event matches refuses activation, saying why, and registers nothing', async () => {
+		setup.parameters = { ...setup.parameters, events: ['quote.approved'], customEvents: 'list.*.created, webhook*.errors' };
+		const refused = call('create');
+		await expect(refused).rejects.toThrow("SuperOffice's Webhook API takes exact event names, not patterns");
+		await expect(refused).rejects.toThrow('“list.*.created”, “webhook*.errors” match none of the events this node knows');
+		expect(fake.webhooks.size).toBe(0);
+		expect(fake.requests.filter((request) => request.method === 'POST')).toEqual([]);
+		// n8n asks checkExists first on activation: it refuses with the same message
+		await expect(call('checkExists')).rejects.toThrow('takes exact event names');
+	});
+
+	it('a selection that cannot be registered does not keep the registered webhook from being removed', async () => {
+		await call('create');
+		expect(fake.webhooks.size).toBe(1);
+		setup.parameters = { ...setup.parameters, customEvents: 'list.*.created' };
+		await expect(call('checkExists')).rejects.toThrow('takes exact event names');
+		expect(await call('delete')).toBe(true);
+		expect(fake.webhooks.size).toBe(0);
 	});
 
 	it('checkExists: false before registration, true after, without touching the webhook', async () => {
