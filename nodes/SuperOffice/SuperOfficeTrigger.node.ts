@@ -30,12 +30,18 @@ export class SuperOfficeTrigger extends triggerNode(superOffice) implements INod
 			{
 				name: 'superOfficeOAuth2Api',
 				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
+				displayOptions: {
+					show: { authentication: ['oAuth2', 'signature', 'none'] },
+					hide: { apiAccess: ['onSite'], noRecordApi: [true] },
+				},
 			},
 			{
 				name: 'superOfficeApi',
 				required: true,
-				displayOptions: { show: { authentication: ['onSite'] } },
+				displayOptions: {
+					show: { authentication: ['onSite', 'signature', 'none'] },
+					hide: { apiAccess: ['oAuth2'], noRecordApi: [true] },
+				},
 			},
 		],
 		...receivingDescription(superOffice),

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { z } from 'zod/v4';
 
 import { unknownEventsOption } from '../shared/description';
@@ -6,7 +6,7 @@ import { selectionMatcher } from '../shared/eventFilter';
 import { headerValue } from '../shared/http';
 import type { RequestHeaders } from '../shared/http';
 import { itemSchema } from '../shared/outputSchema';
-import type { SenderDefinition } from '../shared/sender';
+import type { AcceptedEvent, SenderDefinition } from '../shared/sender';
 import {
 	superOfficeEvents,
 	superOfficeEventSchema,
@@ -14,6 +14,9 @@ import {
 	TEST_EVENT,
 } from './events';
 import { chosenAuthentication } from '../shared/trigger';
+import { quoteRecordSchema, quoteSummarySchema, recordStatusSchema } from './recordSchema';
+import { RECORD_CREDENTIALS, RECORD_LIMITS, readRecord, unread, webhookRecordApi } from './records';
+import type { RecordFields } from './records';
 import {
 	registeredSecretAuthenticator,
 	registrationLifecycle,
@@ -30,6 +33,102 @@ export function deliveryDetails(headers: RequestHeaders): IDataObject {
 		hookTest: headerValue(headers, 'X-Hook-Test')?.toLowerCase() === 'true',
 		userAgent: headerValue(headers, 'User-Agent') ?? null,
 	};
+}
+
+const deliverySchema = z.object({
+	event: z.string().nullable(),
+	eventId: z.string().nullable(),
+	retry: z.number().nullable(),
+	hookTest: z.boolean(),
+	userAgent: z.string().nullable(),
+});
+
+const seconds = (ms: number) => ms / 1000;
+
+/**
+ * Include Record, and the API credential that reads records: with the choices that register the
+ * webhook, their credential; with Webhook Secret or None, the one picked under API for Records.
+ * n8n shows a credential by conditions that must all hold (show) or of which one hides it
+ * (hide); "registration chose it, or records need it" is said with a hidden parameter that exists
+ * exactly when no API credential is needed (see `apiCredentialDisplay`).
+ */
+const recordParameters: INodeProperties[] = [
+	{
+		displayName: 'Include Record',
+		name: 'includeRecord',
+		type: 'boolean',
+		default: false,
+		description: `Whether each item also carries the record the event is about, read from SuperOffice's API before the workflow starts: for quote events the quote with its lines, sale, customer and sales rep (under quote and record); for contact, person, sale, project, activity, document and ticket events the record. Costs one API call per event (five or more for a quote) and delays the execution, never SuperOffice's delivery, by at most ${seconds(RECORD_LIMITS.totalMs)} seconds; what cannot be read is said in _record and the workflow still runs.`,
+	},
+	{
+		displayName: 'API for Records',
+		name: 'apiAccess',
+		type: 'options',
+		default: 'oAuth2',
+		description:
+			'The API credential that reads records. Deliveries are still verified as chosen under Authentication.',
+		options: [
+			{ name: 'SuperOffice Online (OAuth2)', value: 'oAuth2' },
+			{ name: 'On-Site API', value: 'onSite' },
+		],
+		displayOptions: { show: { authentication: ['signature', 'none'], includeRecord: [true] } },
+	},
+	{
+		displayName: 'No Record API',
+		name: 'noRecordApi',
+		type: 'hidden',
+		default: true,
+		displayOptions: { show: { authentication: ['signature', 'none'], includeRecord: [false] } },
+	},
+];
+
+/**
+ * When an API credential is shown: for the choice that registers with it, or under Webhook Secret
+ * and None when records are read with it. A parameter that is not shown has no value, so a stale
+ * API for Records never hides the credential a registration needs.
+ */
+function apiCredentialDisplay(choice: string, other: string) {
+	return {
+		show: { authentication: [choice, 'signature', 'none'] },
+		hide: { apiAccess: [other], noRecordApi: [true] },
+	};
+}
+
+/** The API credential type that reads records, for the authentication chosen. */
+function recordCredential(context: IWebhookFunctions): string | undefined {
+	const choice = chosenAuthentication(context, superOffice);
+	if (choice.authenticator === registeredSecretAuthenticator) return choice.credential;
+	return RECORD_CREDENTIALS.get(String(context.getNodeParameter('apiAccess', 'oAuth2')));
+}
+
+/** Adds the record to the event's item, when Include Record is on. */
+async function withRecord(
+	context: IWebhookFunctions,
+	event: AcceptedEvent,
+	items: IDataObject[],
+): Promise<IDataObject[]> {
+	if (context.getNodeParameter('includeRecord', false) !== true) return items;
+	const credentialType = recordCredential(context);
+	let fields: RecordFields;
+	try {
+		if (credentialType === undefined) throw new Error('no API credential chosen');
+		fields = await readRecord(await webhookRecordApi(context, credentialType), event.body);
+	} catch {
+		fields = unread(
+			'no-credential',
+			'The API credential for reading records could not be loaded: select one under API for Records',
+		);
+	}
+	if (
+		!fields._record.read &&
+		fields._record.error !== 'deleted' &&
+		fields._record.error !== 'not-readable'
+	) {
+		context.logger.warn(
+			`SuperOffice event ${event.name}${event.id === undefined ? '' : ` (${event.id})`}: the record was not read, the workflow runs without it: ${fields._record.message}`,
+		);
+	}
+	return items.map((item) => Object.assign(item, fields));
 }
 
 const automatically = {
@@ -72,12 +171,14 @@ export const superOffice: SenderDefinition = {
 				name: 'SuperOffice Online API (Registers the Webhook)',
 				value: 'oAuth2',
 				credential: 'superOfficeOAuth2Api',
+				credentialDisplay: apiCredentialDisplay('oAuth2', 'onSite'),
 				...automatically,
 			},
 			{
 				name: 'On-Site API (Registers the Webhook)',
 				value: 'onSite',
 				credential: 'superOfficeApi',
+				credentialDisplay: apiCredentialDisplay('onSite', 'oAuth2'),
 				...automatically,
 				description:
 					'The same for an on-site installation: ticket, bearer token or user name and password',
@@ -118,6 +219,7 @@ export const superOffice: SenderDefinition = {
 				'More event names, separated by commas, for list, extra-table and webhook-state events. Use * as a wildcard.',
 		},
 	},
+	parameters: recordParameters,
 	schemas: superOfficeEventSchemas,
 	unknownEventSchema: superOfficeEventSchema,
 	options: [
@@ -141,6 +243,7 @@ export const superOffice: SenderDefinition = {
 		event.body._delivery = deliveryDetails(event.headers);
 		return [event.body];
 	},
+	enrich: withRecord,
 	acknowledgeContentErrors: true,
 	// Registration uses the API credential of the chosen authentication, for the choices that register.
 	lifecycle: registrationLifecycle((context) => {
@@ -148,15 +251,14 @@ export const superOffice: SenderDefinition = {
 		return choice.authenticator === registeredSecretAuthenticator ? choice.credential : undefined;
 	}),
 	outputSchemas: [
+		itemSchema(superOfficeEventSchema.extend({ _delivery: deliverySchema })),
+		// A quote event with Include Record on.
 		itemSchema(
 			superOfficeEventSchema.extend({
-				_delivery: z.object({
-					event: z.string().nullable(),
-					eventId: z.string().nullable(),
-					retry: z.number().nullable(),
-					hookTest: z.boolean(),
-					userAgent: z.string().nullable(),
-				}),
+				_delivery: deliverySchema,
+				quote: quoteSummarySchema,
+				record: quoteRecordSchema,
+				_record: recordStatusSchema,
 			}),
 		),
 	],

@@ -133,7 +133,9 @@ export function credentialsOf(sender: SenderDefinition): INodeCredentialDescript
 		if (choice.credential === undefined) return [];
 		const credential: INodeCredentialDescription = { name: choice.credential, required: true };
 		if (isTestedLocally(choice)) credential.testedBy = `${choice.credential}Test`;
-		credential.displayOptions = { show: { authentication: [choice.value] } };
+		credential.displayOptions = choice.credentialDisplay ?? {
+			show: { authentication: [choice.value] },
+		};
 		return [credential];
 	});
 }
@@ -209,7 +211,7 @@ export function receivingDescription(
 		eventsParameter(events),
 	];
 	if (events.custom !== undefined) properties.push(customEventsParameter(events.custom));
-	properties.push(optionsCollection(sender.options));
+	properties.push(...(sender.parameters ?? []), optionsCollection(sender.options));
 	return {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

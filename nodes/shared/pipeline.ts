@@ -99,6 +99,24 @@ function parseJsonObject(raw: Buffer): Parsed {
 	return { ok: true, body: value as IDataObject };
 }
 
+/** Runs the sender's `enrich`; should it fail after all, the event still runs, as it was. */
+async function enrichSafely(
+	context: IWebhookFunctions,
+	spec: SenderDefinition,
+	event: AcceptedEvent,
+	items: IDataObject[],
+	settings: ReceiveSettings,
+): Promise<IDataObject[]> {
+	try {
+		return await spec.enrich!(context, event, items, settings.options);
+	} catch (error) {
+		context.logger.error(
+			`${spec.sender} event ${event.name}: completing the items failed; the event runs as received: ${(error as Error).message}`,
+		);
+		return items;
+	}
+}
+
 /**
  * Receives one webhook request: raw bytes → authenticate → parse JSON → identify the event →
  * handshake → the user's event selection → de-duplicate → validate → items → execution.
@@ -227,7 +245,7 @@ export async function receiveWebhook(
 	if (eventKey !== undefined) rememberEvent(staticData, scope, seen, eventKey);
 
 	const event: AcceptedEvent = { body, headers, name, id, known, issues };
-	const items = spec.toItems(event, settings.options).map((json) => withValidation(json, event));
+	let items = spec.toItems(event, settings.options).map((json) => withValidation(json, event));
 	// The node answers accepted events itself, as n8n 1.x does for "respond immediately": n8n then
 	// saves the static data (the remembered event id) before it starts the execution. When n8n
 	// answers instead, n8n 2.x starts the execution first, which resets the static data's
@@ -237,5 +255,8 @@ export async function receiveWebhook(
 		reason: 'started',
 		message: `${name} started the workflow`,
 	});
+	// The sender has its answer: what the items still need (a record read from the sender's API)
+	// delays the execution, never the answer.
+	if (spec.enrich !== undefined) items = await enrichSafely(context, spec, event, items, settings);
 	return { noWebhookResponse: true, workflowData: [items.map((json) => ({ json }))] };
 }

@@ -1,4 +1,10 @@
-import type { IDataObject, IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ICredentialsDisplayOptions,
+	IHookFunctions,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import type { z } from 'zod/v4';
 
 import type { Delivery, RequestHeaders } from './http';
@@ -83,6 +89,11 @@ export interface AuthenticationChoice {
 	 * secret SuperOffice registration generated). Takes precedence over `scheme`.
 	 */
 	authenticator?: (context: IWebhookFunctions) => Promise<Authenticator>;
+	/**
+	 * When the credential is shown, if not only for this choice (SuperOffice's API credentials
+	 * also read records under other choices).
+	 */
+	credentialDisplay?: ICredentialsDisplayOptions;
 }
 
 /** One event in the editor's list of events. */
@@ -145,6 +156,8 @@ export interface SenderDefinition {
 	schemas: Readonly<Record<string, z.ZodType>>;
 	/** Schema for events that are not in the catalogue. */
 	unknownEventSchema: z.ZodType;
+	/** Parameters of the sender's own, after the events (and before Options). */
+	parameters?: INodeProperties[];
 	/** The sender's own options, after Remember Event IDs. */
 	options: INodeProperties[];
 	/**
@@ -165,6 +178,17 @@ export interface SenderDefinition {
 	isHandshake(headers: RequestHeaders, body?: IDataObject, eventName?: string): boolean;
 	/** Turns an accepted event into items; the body was parsed for this request alone. */
 	toItems(event: AcceptedEvent, options: IDataObject): IDataObject[];
+	/**
+	 * Completes the items after the sender has been answered and before the execution starts (the
+	 * record a SuperOffice event names, read from its API). It never throws and never drops an
+	 * item: what it could not add, it says in the item.
+	 */
+	enrich?(
+		context: IWebhookFunctions,
+		event: AcceptedEvent,
+		items: IDataObject[],
+		options: IDataObject,
+	): Promise<IDataObject[]>;
 	/** Senders that disable failing webhooks get a 2xx for every authenticated request. */
 	acknowledgeContentErrors?: boolean;
 	/** Registration at the sender; senders whose webhooks are set up by hand leave it out. */

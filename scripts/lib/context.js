@@ -20,6 +20,7 @@ class RecordedResponse {
 		this.body = body;
 		this.headers['content-type'] = 'application/json; charset=utf-8';
 		this.ended = true;
+		this.endedAt = Date.now();
 		return this;
 	}
 
@@ -30,6 +31,7 @@ class RecordedResponse {
 
 	end() {
 		this.ended = true;
+		this.endedAt = Date.now();
 		return this;
 	}
 }
@@ -68,8 +70,9 @@ let workflowCounter = 0;
  * object, to continue a node's history. `mode` is n8n's execution mode: 'webhook' for production
  * URLs (the default), 'manual' for test URLs. `logs`: an array that receives what the node logs.
  * @param {{ raw: Buffer, headers: Record<string, string | string[] | undefined> }} request
+ * `helpers`: n8n's request helpers, for nodes that call an API (`httpRequestWithAuthentication`).
  * @param {{ parameters?: object, credentials?: object, staticData?: object, workflowId?: string,
- *   nodeName?: string, mode?: string, logs?: Array<{ level: string, message: string }> }} setup
+ *   nodeName?: string, mode?: string, logs?: Array<{ level: string, message: string }>, helpers?: object }} setup
  * @returns {{ context: object, response: RecordedResponse }}
  */
 function createContext(request, setup = {}) {
@@ -101,6 +104,7 @@ function createContext(request, setup = {}) {
 		getMode: () => mode,
 		getWebhookName: () => 'default',
 		logger: setup.logs ? recordingLogger(setup.logs) : silentLogger,
+		helpers: setup.helpers ?? {},
 	};
 	return { context, response };
 }
@@ -114,8 +118,12 @@ async function runWebhook(node, request, setup = {}) {
 	const logs = setup.logs ?? [];
 	const { context, response } = createContext(request, { ...setup, logs });
 	const result = await node.webhook.call(context);
+	const finishedAt = Date.now();
 	const items = result.workflowData?.[0]?.map((item) => item.json);
 	return {
+		/** When the sender had its answer, and when the execution could start. */
+		answeredAt: response.endedAt,
+		finishedAt,
 		statusCode: response.ended ? response.statusCode : 200,
 		body: response.body ?? result.webhookResponse,
 		items,

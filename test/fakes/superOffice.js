@@ -9,6 +9,8 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 
+const { recordRoutes } = require('./superOfficeRecords');
+
 const USER_AGENT = 'NetServer-Webhook/8.8.6684.1719';
 const ASSOCIATE_ID = 37201;
 const STATES = ['Active', 'Stopped', 'TooManyErrors'];
@@ -117,6 +119,7 @@ function validate(fields, requireHttps) {
  *   origin: string, baseUrl: string, tenant: string,
  *   auth: SuperOfficeAuth | undefined, requireHttps: boolean, webhookAgentEnabled: boolean, failWith: number | undefined,
  *   webhooks: Map<number, SuperOfficeWebhook>, failures: Map<number, number>,
+ *   records: any, recordRules: Array<{ path: string, status?: number, retryAfter?: number, delayMs?: number, times?: number }>,
  *   requests: Array<{ method: string, path: string, url: string, headers: Record<string, string | string[] | undefined>, body: any }>,
  *   testDeliveries: Array<{ webhookId: number | null, status: number | null, body: Record<string, any>, headers: Record<string, string>, responseBody: string | null, error?: string }>,
  *   fire: (event: string, options?: FireOptions) => Promise<Array<{ webhookId: number, status: number | null, responseBody: string | null, error?: string }>>,
@@ -127,6 +130,8 @@ async function startFakeSuperOffice(options = {}) {
 	const tenant = options.tenant ?? 'Cust12345';
 	const prefix = `/${tenant}/api/v1`;
 	let nextId = 1;
+	/** Records by id and the Quote agent (superOfficeRecords.js), set up once the origin is known. */
+	let readRecord;
 
 	const fake = {
 		origin: '',
@@ -379,6 +384,10 @@ async function startFakeSuperOffice(options = {}) {
 		const notFound = [404, { Error: 'NotFound', Message: `No resource at ${url.pathname}` }];
 		const path = url.pathname.replace(/\/+$/, '');
 		if (path !== prefix && !path.startsWith(`${prefix}/`)) return notFound;
+		if (readRecord !== undefined) {
+			const answer = await readRecord(req.method, path.slice(prefix.length), () => (malformed ? undefined : body));
+			if (answer !== undefined) return answer;
+		}
 		if (!fake.webhookAgentEnabled)
 			return [
 				404,
@@ -401,12 +410,12 @@ async function startFakeSuperOffice(options = {}) {
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', async () => {
-			const [status, answer] = await handle(req, Buffer.concat(chunks));
+			const [status, answer, headers = {}] = await handle(req, Buffer.concat(chunks));
 			if (answer === undefined) {
-				res.writeHead(status).end();
+				res.writeHead(status, headers).end();
 			} else {
 				res
-					.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' })
+					.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8' })
 					.end(JSON.stringify(answer));
 			}
 		});
@@ -469,6 +478,7 @@ async function startFakeSuperOffice(options = {}) {
 	const address = server.address();
 	fake.origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 	fake.baseUrl = `${fake.origin}${prefix}`;
+	readRecord = recordRoutes(fake);
 	return fake;
 }
 

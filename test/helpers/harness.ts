@@ -30,6 +30,8 @@ export interface NodeSetup {
 	workflowId?: string;
 	/** n8n's execution mode: 'webhook' for production URLs (the default), 'manual' for test URLs. */
 	mode?: string;
+	/** n8n's request helpers, for nodes that call an API. */
+	helpers?: IDataObject;
 }
 
 export interface Outcome {
@@ -41,6 +43,10 @@ export interface Outcome {
 	items: IDataObject[] | undefined;
 	result: IWebhookResponseData;
 	logs: LogEntry[];
+	/** When the sender had its answer (ms since the epoch). */
+	answeredAt: number | undefined;
+	/** When webhook() returned, so the execution could start. */
+	finishedAt: number;
 }
 
 export function toBytes(body: string | Buffer | IDataObject | unknown[]): Buffer {
