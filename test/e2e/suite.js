@@ -8,6 +8,7 @@ const { LINES, triggerItems } = require('../../scripts/lib/n8n');
 const { NodeHelpers, Workflow } = require('n8n-workflow');
 
 const { loadSamples, sample, sender, senders, wireOf } = require('../../scripts/lib/registry');
+const { postEvent } = require('../../scripts/lib/load');
 const { freshEvent, secretValues, signedRequest } = require('../../scripts/lib/senders');
 const setupLib = require('../../scripts/lib/setup');
 const { startFakeSuperOffice } = require('../fakes/superOffice');
@@ -25,7 +26,7 @@ const CLOUD_NODES = ['n8n-nodes-base.hubspot'];
  */
 function renderPicks(parameter, item, { requireValues = false } = {}) {
 	if (typeof parameter !== 'string' || !parameter.startsWith('=')) return parameter;
-	return parameter.slice(1).replace(/\{\{\s*(.*?)\s*\}\}/g, (expression, inner) => {
+	const pick = (expression, inner) => {
 		const match = /^\$json((?:\.[A-Za-z_$][\w$]*)+)$/.exec(inner);
 		if (!match) throw new Error(`Not an expression that picks a field: ${expression}`);
 		const value = match[1]
@@ -38,6 +39,13 @@ function renderPicks(parameter, item, { requireValues = false } = {}) {
 		if (requireValues && (value === null || value === undefined || value === '')) {
 			throw new Error(`${expression} picks nothing from the item`);
 		}
+		return value;
+	};
+	// A parameter that is one expression and nothing else takes the value's own type, as in n8n.
+	const whole = /^=\{\{\s*(.*?)\s*\}\}$/.exec(parameter);
+	if (whole && !whole[1].includes('}}')) return pick(parameter, whole[1]) ?? '';
+	return parameter.slice(1).replace(/\{\{\s*(.*?)\s*\}\}/g, (expression, inner) => {
+		const value = pick(expression, inner);
 		return value === null || value === undefined ? '' : String(value);
 	});
 }
@@ -610,6 +618,159 @@ function defineSuite(line) {
 		);
 
 		step(
+			'SuperOffice Trigger with Include Record: items carry the quote read from (a fake) SuperOffice, each failure still runs with _record saying why, and SuperOffice’s answer is not held up',
+			async () => {
+				const token = 'e2e-superoffice-records-token';
+				const fake = await startFakeSuperOffice({ auth: { type: 'bearer', token } });
+				try {
+					const secret = env.secrets.superoffice;
+					const webhookCredential = await env.instance.createCredential(
+						'SuperOffice webhook secret (records)',
+						'superOfficeWebhookApi',
+						secret,
+					);
+					const apiCredential = await env.instance.createCredentialAsEditor(
+						'SuperOffice API (records, fake)',
+						'superOfficeApi',
+						{ baseUrl: fake.baseUrl, authType: 'bearer', accessToken: token },
+					);
+					const webhookId = '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e71';
+					const workflow = setupLib.triggerWorkflow(
+						'superoffice',
+						{ id: webhookCredential.id, name: 'SuperOffice webhook secret (records)' },
+						{
+							name: 'SuperOffice records',
+							webhookId,
+							parameters: { includeRecord: true, apiAccess: 'onSite' },
+						},
+					);
+					workflow.nodes[0].credentials.superOfficeApi = {
+						id: apiCredential.id,
+						name: 'SuperOffice API (records, fake)',
+					};
+					const created = await env.instance.createActiveWorkflow(workflow);
+					const url = env.instance.webhookUrl(setupLib.webhookPath('superoffice', webhookId));
+
+					// [event, PrimaryKey, what the fake does, what _record says]
+					const cases = [
+						['quote.approved', 493, undefined, { read: true, error: null, requests: 7 }],
+						[
+							'quote.sent',
+							493,
+							{ path: 'GetQuoteEntity', delayMs: 3000, times: 1 },
+							{ read: true },
+						],
+						['sale.changed', 999, undefined, { error: 'not-found', status: 404 }],
+						['quote.rejected', 9999, undefined, { error: 'not-found', status: 200 }],
+						[
+							'contact.changed',
+							43,
+							{ path: 'Contact/', status: 403 },
+							{ error: 'forbidden', status: 403 },
+						],
+						[
+							'person.changed',
+							64,
+							{ path: 'Person/64', status: 429, retryAfter: 1, times: 1 },
+							{ read: true, requests: 2 },
+						],
+						[
+							'ticket.changed',
+							3001,
+							{ path: 'Ticket/', status: 429, retryAfter: 120 },
+							{ error: 'throttled', status: 429 },
+						],
+						[
+							'project.changed',
+							178105,
+							{ path: 'Project/', status: 500 },
+							{ error: 'server-error', status: 500, requests: 3 },
+						],
+						['sale.deleted', 1021, undefined, { error: 'deleted', requests: 0 }],
+					];
+					const answerMs = {};
+					for (const [index, [event, primaryKey, rule]] of cases.entries()) {
+						fake.recordRules.splice(0, fake.recordRules.length);
+						if (rule) fake.recordRules.push({ ...rule });
+						const body = {
+							...sample('superoffice', 'quote.approved'),
+							EventId: `e2e-records-${index}`,
+							Event: event,
+							Entity: event.split('.')[0],
+							PrimaryKey: primaryKey,
+						};
+						const started = performance.now();
+						const response = await postEvent(url, superOfficeRequest(body, secret.webhookSecret));
+						answerMs[event] = Math.round(performance.now() - started);
+						expect({ event, status: response.status, reason: response.reason }).toEqual({
+							event,
+							status: 200,
+							reason: 'started',
+						});
+						// each execution is read before the next rule replaces this one
+						await waitForExecution(created.id, index + 1, 30000);
+					}
+					console.log(
+						`SuperOffice answer time with Include Record (ms): ${JSON.stringify(answerMs)}`,
+					);
+
+					const executions = await waitForExecution(created.id, cases.length, 30000);
+					const items = new Map(
+						executions
+							.map((execution) => triggerItems(execution, 'SuperOffice Trigger')[0])
+							.map((item) => [item.EventId, item]),
+					);
+					expect(items.size).toBe(cases.length);
+					for (const [index, [event, primaryKey, , expected]] of cases.entries()) {
+						const item = items.get(`e2e-records-${index}`);
+						expect({ event, item }).toEqual({
+							event,
+							item: expect.objectContaining({
+								Event: event,
+								PrimaryKey: primaryKey,
+								_record: expect.objectContaining(expected),
+							}),
+						});
+					}
+					const approved = items.get('e2e-records-0');
+					expect(approved.quote).toMatchObject({
+						number: 'Q-1021-2',
+						title: 'Widget rollout 2024',
+						currency: 'NOK',
+						total: 10700,
+						validUntil: '2024-06-01T00:00:00',
+						customer: { company: 'Acme AS', name: 'Ola Nordmann', email: 'ola@acme.example' },
+						salesRep: { name: 'Jane Doe', email: 'jane.doe@vendor.example' },
+					});
+					expect(approved.quote.lines).toEqual([
+						expect.objectContaining({
+							product: 'Widget Pro',
+							quantity: 10,
+							unitPrice: 1000,
+							total: 9500,
+						}),
+						expect.objectContaining({ product: 'Installation', quantity: 8, total: 1200 }),
+					]);
+					expect(approved.record.Quote).toMatchObject({ QuoteId: 493, SaleId: 1021 });
+
+					// A 3-second API delays the execution, not SuperOffice's answer.
+					expect(items.get('e2e-records-1')._record.durationMs).toBeGreaterThanOrEqual(3000);
+					expect(answerMs['quote.sent']).toBeLessThan(1000);
+					// n8n sent the credential's token to SuperOffice, and nowhere else
+					expect(
+						fake.requests.every((request) => request.headers.authorization === `Bearer ${token}`),
+					).toBe(true);
+					expect(JSON.stringify([...items.values()])).not.toContain(token);
+					expect(env.log()).not.toContain(token);
+					await env.instance.deactivate(created.id);
+				} finally {
+					await fake.close();
+				}
+			},
+			180000,
+		);
+
+		step(
 			'every example workflow in examples/ imports cleanly, with node types and versions n8n knows',
 			async () => {
 				const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
@@ -689,7 +850,23 @@ function defineSuite(line) {
 			'every example runs on a signed event: each email reaches a real SMTP server, each CRM node resolves its fields',
 			async () => {
 				const smtp = await startSmtpServer();
+				// Examples that read records (SuperOffice's Include Record) read them from a fake SuperOffice
+				// that knows the sample's quote. They are written for SuperOffice Online (OAuth2, whose consent
+				// screen cannot run here); the test reads with the on-site credential type instead, as bearer.
+				const superOffice = await startFakeSuperOffice({
+					auth: { type: 'bearer', token: 'e2e-examples-token' },
+				});
+				const quote = superOffice.records.quotes.get(493);
+				superOffice.records.quotes.set(sample('superoffice', 'quote.approved').PrimaryKey, {
+					...quote,
+					QuoteId: sample('superoffice', 'quote.approved').PrimaryKey,
+				});
 				try {
+					const recordCredential = await env.instance.createCredentialAsEditor(
+						'SuperOffice API (examples, fake)',
+						'superOfficeApi',
+						{ baseUrl: superOffice.baseUrl, authType: 'bearer', accessToken: 'e2e-examples-token' },
+					);
 					const smtpCredential = await env.instance.createCredential('SMTP (e2e)', 'smtp', {
 						user: 'n8n',
 						password: 'e2e-smtp-password',
@@ -718,6 +895,18 @@ function defineSuite(line) {
 						const trigger = triggersByType.get(triggerNode.type);
 						const definition = sender(trigger.key);
 						const nodes = workflow.nodes.map((node) => {
+							if (node === triggerNode && node.parameters.includeRecord === true)
+								return {
+									...node,
+									parameters: { ...node.parameters, apiAccess: 'onSite' },
+									credentials: {
+										[trigger.credentialType]: env.workflows[trigger.key].credential,
+										superOfficeApi: {
+											id: recordCredential.id,
+											name: 'SuperOffice API (examples, fake)',
+										},
+									},
+								};
 							if (node === triggerNode)
 								return {
 									...node,
@@ -830,8 +1019,13 @@ function defineSuite(line) {
 						sent: true,
 						resolved: true,
 					});
+					// the SuperOffice example emailed the customer and the rep with what it read
+					expect(smtp.messages.map((message) => message.to).flat()).toEqual(
+						expect.arrayContaining(['ola@acme.example', 'jane.doe@vendor.example']),
+					);
 				} finally {
 					await smtp.close();
+					await superOffice.close();
 				}
 			},
 		);
