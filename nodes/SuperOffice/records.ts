@@ -1,5 +1,7 @@
-import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
+
+import type { ApiResponse, SuperOfficeApi } from './api';
 
 /*
  * Include Record: the record a SuperOffice event names, read from SuperOffice's REST API before
@@ -19,20 +21,8 @@ import { sleep } from 'n8n-workflow';
  *   behind `Sale.Associate.PersonId` (`GET Person/{id}`, `Emails[0].Value`).
  */
 
-/** What one API call answered. */
-export interface RecordResponse {
-	statusCode: number;
-	body: unknown;
-	headers: Record<string, unknown>;
-}
-
-/** Calls the tenant's API: `path` is relative to the base URL ending in /api/v1. */
-export type RecordApi = (
-	method: 'GET' | 'POST',
-	path: string,
-	body: IDataObject | undefined,
-	timeoutMs: number,
-) => Promise<RecordResponse>;
+/** Reads from the tenant's API (see api.ts); records only need GET and POST. */
+export type RecordApi = SuperOfficeApi;
 
 /** How long and how often reading may try. */
 export interface RecordLimits {
@@ -166,7 +156,7 @@ class Reader {
 		method: 'GET' | 'POST',
 		path: string,
 		body: IDataObject | undefined,
-	): Promise<RecordResponse | 'timeout' | 'unreachable'> {
+	): Promise<ApiResponse | 'timeout' | 'unreachable'> {
 		const timeout = Math.min(this.limits.attemptTimeoutMs, this.remaining());
 		if (timeout <= 0) return 'timeout';
 		this.requests += 1;
@@ -254,14 +244,14 @@ class Reader {
 						429,
 						`SuperOffice is limiting requests (429) and did not serve ${what} in time.${said}`,
 					);
-					waitMs = retryAfterMs(response.headers) ?? waitMs;
+					waitMs = retryAfterMs(response.headers ?? {}) ?? waitMs;
 				} else if (statusCode >= 500) {
 					failure = new ReadFailure(
 						'server-error',
 						statusCode,
 						`SuperOffice failed (${statusCode}) when reading ${what}.${said}`,
 					);
-					waitMs = retryAfterMs(response.headers) ?? waitMs;
+					waitMs = retryAfterMs(response.headers ?? {}) ?? waitMs;
 				} else {
 					throw new ReadFailure(
 						'request-failed',
@@ -540,64 +530,4 @@ export async function readRecord(
 			),
 		};
 	}
-}
-
-/** The credential types that can read records, by the value of the `apiAccess` parameter. */
-export const RECORD_CREDENTIALS: ReadonlyMap<string, string> = new Map([
-	['oAuth2', 'superOfficeOAuth2Api'],
-	['onSite', 'superOfficeApi'],
-]);
-
-interface HttpError {
-	httpCode?: string | null;
-}
-
-/**
- * The tenant's API through n8n's request helper, authenticated with the chosen credential (n8n
- * adds the token and refreshes an expired OAuth2 token; the token never passes through here).
- */
-export async function webhookRecordApi(
-	context: IWebhookFunctions,
-	credentialType: string,
-): Promise<RecordApi> {
-	const credentials = await context.getCredentials(credentialType);
-	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-	const isOAuth2 = credentialType === RECORD_CREDENTIALS.get('oAuth2');
-	return async (method, path, body, timeoutMs) => {
-		const options: IHttpRequestOptions = {
-			method,
-			url: `${baseUrl}/${path}`,
-			body,
-			json: true,
-			headers: { Accept: 'application/json' },
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: timeoutMs,
-		};
-		const request = async (requestOptions: IHttpRequestOptions): Promise<RecordResponse> => {
-			const response = (await context.helpers.httpRequestWithAuthentication.call(
-				context,
-				credentialType,
-				requestOptions,
-			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-			return {
-				statusCode: response.statusCode,
-				body: response.body,
-				headers: response.headers ?? {},
-			};
-		};
-		const response = await request(options);
-		if (response.statusCode !== 401 || !isOAuth2) return response;
-		// n8n refreshes an expired OAuth2 access token only when the request fails as an error.
-		try {
-			return await request({ ...options, ignoreHttpStatusErrors: false });
-		} catch (error) {
-			const code = Number((error as HttpError).httpCode);
-			return {
-				statusCode: Number.isInteger(code) && code > 0 ? code : 401,
-				body: undefined,
-				headers: {},
-			};
-		}
-	};
 }

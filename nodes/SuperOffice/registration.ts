@@ -5,6 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { bodySignatureAuthenticator } from '../shared/bodySignature';
 import { ALL_EVENTS, matchesPattern, parseEventList } from '../shared/eventFilter';
 import type { Authenticator, WebhookLifecycle } from '../shared/sender';
+import { superOfficeApi } from './api';
+import type { ApiResponse, SuperOfficeApi } from './api';
 import { superOfficeEvents } from './events';
 
 /*
@@ -13,18 +15,7 @@ import { superOfficeEvents } from './events';
  * The webhook's id and the secret generated for it are kept in the node's static data.
  */
 
-/** What the REST API answered. */
-export interface ApiResponse {
-	statusCode: number;
-	body: unknown;
-}
-
-/** Calls the tenant's REST API: `path` is relative to the base URL ending in /api/v1. */
-export type SuperOfficeApi = (
-	method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-	path: string,
-	body?: IDataObject,
-) => Promise<ApiResponse>;
+export type { ApiResponse, SuperOfficeApi };
 
 /** A failure to tell the user about, in their words. */
 export class RegistrationError extends Error {}
@@ -215,32 +206,6 @@ export async function registeredSecretAuthenticator(
 	return bodySignatureAuthenticator(SIGNATURE_HEADER, secret, 'Webhook Secret');
 }
 
-/** The REST API behind the selected API credential, answering with status and body. */
-async function restApi(
-	context: IHookFunctions,
-	credentialType: string,
-): Promise<{ api: SuperOfficeApi; baseUrl: string }> {
-	const credentials = await context.getCredentials(credentialType);
-	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-	const api: SuperOfficeApi = async (method, path, body) => {
-		const response = await context.helpers.httpRequestWithAuthentication.call(
-			context,
-			credentialType,
-			{
-				method,
-				url: `${baseUrl}/${path}`,
-				body,
-				json: true,
-				headers: { Accept: 'application/json' },
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			},
-		);
-		return { statusCode: response.statusCode, body: response.body };
-	};
-	return { api, baseUrl };
-}
-
 /**
  * The event names to register. SuperOffice's Webhook API takes exact event names, so "All
  * Events" becomes the whole catalogue and a custom pattern with `*` becomes the catalogue's
@@ -304,7 +269,7 @@ async function automatically(
 ): Promise<boolean> {
 	const credentialType = apiCredential(context);
 	if (credentialType === undefined) return true;
-	const { api, baseUrl } = await restApi(context, credentialType);
+	const { api, baseUrl } = await superOfficeApi(context, credentialType);
 	try {
 		// Removing the webhook needs no target: a selection that cannot be registered must not
 		// keep a registered webhook from being removed.

@@ -15,7 +15,8 @@ import {
 } from './events';
 import { chosenAuthentication } from '../shared/trigger';
 import { quoteRecordSchema, quoteSummarySchema, recordStatusSchema } from './recordSchema';
-import { RECORD_CREDENTIALS, RECORD_LIMITS, readRecord, unread, webhookRecordApi } from './records';
+import { API_CREDENTIALS, superOfficeApi } from './api';
+import { RECORD_LIMITS, readRecord, unread } from './records';
 import type { RecordFields } from './records';
 import {
 	registeredSecretAuthenticator,
@@ -98,7 +99,7 @@ function apiCredentialDisplay(choice: string, other: string) {
 function recordCredential(context: IWebhookFunctions): string | undefined {
 	const choice = chosenAuthentication(context, superOffice);
 	if (choice.authenticator === registeredSecretAuthenticator) return choice.credential;
-	return RECORD_CREDENTIALS.get(String(context.getNodeParameter('apiAccess', 'oAuth2')));
+	return API_CREDENTIALS.get(String(context.getNodeParameter('apiAccess', 'oAuth2')));
 }
 
 /** Adds the record to the event's item, when Include Record is on. */
@@ -112,7 +113,8 @@ async function withRecord(
 	let fields: RecordFields;
 	try {
 		if (credentialType === undefined) throw new Error('no API credential chosen');
-		fields = await readRecord(await webhookRecordApi(context, credentialType), event.body);
+		const { api } = await superOfficeApi(context, credentialType);
+		fields = await readRecord(api, event.body);
 	} catch {
 		fields = unread(
 			'no-credential',

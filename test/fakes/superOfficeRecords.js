@@ -30,6 +30,17 @@ const ERROR_TYPES = {
 	503: 'ServiceUnavailable',
 };
 
+/** The five extra fields and the rights every quote entity carries. */
+const extraFields = {
+	ExtraField1: '',
+	ExtraField2: '',
+	ExtraField3: '',
+	ExtraField4: '',
+	ExtraField5: '',
+	TableRight: null,
+	FieldProperties: {},
+};
+
 const listItem = (Id, Value) => ({ Id, Value, Tooltip: '' });
 const email = (Value, Description = '') => ({ Value, StrippedValue: Value, Description });
 const phone = (Value, Description = '') => ({
@@ -213,13 +224,7 @@ function exampleRecords(origin, tenant) {
 			TotalPrice: SubTotal - DiscountAmount,
 			Rights: '',
 			Rule: '',
-			ExtraField1: '',
-			ExtraField2: '',
-			ExtraField3: '',
-			ExtraField4: '',
-			ExtraField5: '',
-			TableRight: null,
-			FieldProperties: {},
+			...extraFields,
 		};
 	};
 	const lines = new Map([
@@ -255,13 +260,7 @@ function exampleRecords(origin, tenant) {
 			EarningAmount: TotalPrice * 0.32,
 			SubTotal,
 			TotalPrice,
-			ExtraField1: '',
-			ExtraField2: '',
-			ExtraField3: '',
-			ExtraField4: '',
-			ExtraField5: '',
-			TableRight: null,
-			FieldProperties: {},
+			...extraFields,
 		};
 	};
 	const alternatives = new Map([
