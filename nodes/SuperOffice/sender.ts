@@ -102,13 +102,21 @@ function recordCredential(context: IWebhookFunctions): string | undefined {
 	return API_CREDENTIALS.get(String(context.getNodeParameter('apiAccess', 'oAuth2')));
 }
 
-/** Adds the record to the event's item, when Include Record is on. */
-async function withRecord(
+/** Adds the record to the event's item, when Include Record is on (else nothing to do). */
+function withRecord(
+	context: IWebhookFunctions,
+	event: AcceptedEvent,
+	items: IDataObject[],
+): Promise<IDataObject[]> | undefined {
+	if (context.getNodeParameter('includeRecord', false) !== true) return undefined;
+	return readInto(context, event, items);
+}
+
+async function readInto(
 	context: IWebhookFunctions,
 	event: AcceptedEvent,
 	items: IDataObject[],
 ): Promise<IDataObject[]> {
-	if (context.getNodeParameter('includeRecord', false) !== true) return items;
 	const credentialType = recordCredential(context);
 	let fields: RecordFields;
 	try {

@@ -37,8 +37,11 @@ export function webhookEndpoint(path: string): IWebhookDescription {
 	return {
 		name: 'default',
 		httpMethod: 'POST',
-		// The node writes every answer itself (see receiveWebhook).
+		// The node writes its answers itself (see receiveWebhook), except for accepted events with
+		// event ids kept in memory only, where it gives n8n the body to send: an empty responseData
+		// makes n8n send that body rather than the first item.
 		responseMode: 'onReceived',
+		responseData: '',
 		path,
 	};
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { fingerprint, inMemoryStore, recentEvents, rememberEvent, wasSeen } from './dedup';
 import { headerValue, readDelivery, reply } from './http';
-import type { RequestHeaders } from './http';
+import type { ReplyBody, RequestHeaders } from './http';
 import type {
 	AcceptedEvent,
 	Authenticator,
@@ -21,6 +21,8 @@ export const MAX_EVENT_NAME_LENGTH = 200;
 /** The user's choices on the node, read for each request. */
 export interface ReceiveSettings extends EventSelection {
 	authenticate: Authenticator;
+	/** After a failed check: the check with the credential read again, if it changed. */
+	recheck: (() => Promise<Authenticator | undefined>) | undefined;
 	/** Answer 422 instead of running the workflow when the body does not match its schema. */
 	rejectInvalid: boolean;
 	/** What to do with events that are not in the catalogue. */
@@ -99,16 +101,16 @@ function parseJsonObject(raw: Buffer): Parsed {
 	return { ok: true, body: value as IDataObject };
 }
 
-/** Runs the sender's `enrich`; should it fail after all, the event still runs, as it was. */
+/** The sender's `enrich`, awaited; should it fail after all, the event still runs, as it was. */
 async function enrichSafely(
-	context: IWebhookFunctions,
 	spec: SenderDefinition,
 	event: AcceptedEvent,
+	enriching: Promise<IDataObject[]>,
 	items: IDataObject[],
-	settings: ReceiveSettings,
+	context: IWebhookFunctions,
 ): Promise<IDataObject[]> {
 	try {
-		return await spec.enrich!(context, event, items, settings.options);
+		return await enriching;
 	} catch (error) {
 		context.logger.error(
 			`${spec.sender} event ${event.name}: completing the items failed; the event runs as received: ${(error as Error).message}`,
@@ -145,7 +147,12 @@ export async function receiveWebhook(
 			message: `${spec.sender} connection check received`,
 		});
 
-	const auth = settings.authenticate(delivery);
+	let auth = settings.authenticate(delivery);
+	if (!auth.ok && settings.recheck !== undefined) {
+		// The secret may have been changed in n8n since this process read it.
+		const fresh = await settings.recheck();
+		if (fresh !== undefined) auth = fresh(delivery);
+	}
 	if (!auth.ok) {
 		if (auth.handshakesOnly && spec.isHandshake(headers)) return handshakeReply();
 		if (auth.statusCode === 500) context.logger.error(`${spec.sender} trigger: ${auth.message}`);
@@ -246,17 +253,25 @@ export async function receiveWebhook(
 
 	const event: AcceptedEvent = { body, headers, name, id, known, issues };
 	let items = spec.toItems(event, settings.options).map((json) => withValidation(json, event));
-	// The node answers accepted events itself, as n8n 1.x does for "respond immediately": n8n then
-	// saves the static data (the remembered event id) before it starts the execution. When n8n
-	// answers instead, n8n 2.x starts the execution first, which resets the static data's
-	// change flag, and the remembered id is never saved.
-	reply(context, 200, {
+	const accepted: ReplyBody = {
 		status: 'accepted',
 		reason: 'started',
 		message: `${name} started the workflow`,
-	});
-	// The sender has its answer: what the items still need (a record read from the sender's API)
-	// delays the execution, never the answer.
-	if (spec.enrich !== undefined) items = await enrichSafely(context, spec, event, items, settings);
+	};
+	// What the items still need (a record read from the sender's API) is started now and awaited
+	// after the sender has its answer: it delays the execution, never the answer.
+	const enriching = spec.enrich?.(context, event, items, settings.options);
+	if (enriching === undefined && settings.rememberIds === 'memory') {
+		// Nothing to save and nothing to wait for: n8n answers with this body. n8n 2.x answers once
+		// the execution exists (a sender is only told "started" for an execution n8n has taken on,
+		// and a busy n8n slows its senders down instead of piling up work); n8n 1.x answers first.
+		return { webhookResponse: accepted, workflowData: [items.map((json) => ({ json }))] };
+	}
+	// With ids saved, the node answers accepted events itself, as n8n 1.x does for "respond
+	// immediately": n8n then saves the static data (the remembered event id) before it starts the
+	// execution. When n8n answers instead, n8n 2.x starts the execution first, which resets the
+	// static data's change flag, and the remembered id is never saved.
+	reply(context, 200, accepted);
+	if (enriching !== undefined) items = await enrichSafely(spec, event, enriching, items, context);
 	return { noWebhookResponse: true, workflowData: [items.map((json) => ({ json }))] };
 }

@@ -180,15 +180,15 @@ export interface SenderDefinition {
 	toItems(event: AcceptedEvent, options: IDataObject): IDataObject[];
 	/**
 	 * Completes the items after the sender has been answered and before the execution starts (the
-	 * record a SuperOffice event names, read from its API). It never throws and never drops an
-	 * item: what it could not add, it says in the item.
+	 * record a SuperOffice event names, read from its API); undefined, at once, when there is
+	 * nothing to add. It never drops an item: what it could not add, it says in the item.
 	 */
 	enrich?(
 		context: IWebhookFunctions,
 		event: AcceptedEvent,
 		items: IDataObject[],
 		options: IDataObject,
-	): Promise<IDataObject[]>;
+	): Promise<IDataObject[]> | undefined;
 	/** Senders that disable failing webhooks get a 2xx for every authenticated request. */
 	acknowledgeContentErrors?: boolean;
 	/** Registration at the sender; senders whose webhooks are set up by hand leave it out. */

@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { acceptAnyRequest } from './auth';
+import { cachedCredential, rereadAfterFailure } from './credentialCache';
 import { setUpBySender } from './description';
 import { ALL_EVENTS, parseEventList, selectionMatcher } from './eventFilter';
 import { receiveWebhook } from './pipeline';
@@ -59,9 +60,28 @@ async function authenticator(
 	if (choice.scheme === undefined || choice.credential === undefined) return acceptAnyRequest;
 	return schemeAuthenticator(
 		choice.scheme,
-		await context.getCredentials(choice.credential),
+		await cachedCredential(context, choice.credential),
 		options,
 	);
+}
+
+/**
+ * For a request that failed the check: an authenticator built from the credential as n8n holds
+ * it now, when it changed since it was read (a rotated secret); see credentialCache.ts.
+ */
+function recheck(
+	context: IWebhookFunctions,
+	choice: AuthenticationChoice,
+	options: IDataObject,
+): (() => Promise<Authenticator | undefined>) | undefined {
+	const { scheme, credential } = choice;
+	if (choice.authenticator !== undefined || scheme === undefined || credential === undefined) {
+		return undefined;
+	}
+	return async () => {
+		const fresh = await rereadAfterFailure(context, credential);
+		return fresh === undefined ? undefined : schemeAuthenticator(scheme, fresh, options);
+	};
 }
 
 /** The user's choices on the node, read for one request. */
@@ -80,11 +100,13 @@ async function receiveSettings(
 		isSelected: selectionMatcher(selected, custom),
 		runHandshakes: false,
 	};
-	const authenticate = await authenticator(context, chosenAuthentication(context, sender), options);
+	const choice = chosenAuthentication(context, sender);
+	const authenticate = await authenticator(context, choice, options);
 	// A plain literal with the same fields in the same order every time: the pipeline reads it on
 	// every request, and a spread (or an await) inside the literal makes V8 build a slower object.
 	return {
 		authenticate,
+		recheck: recheck(context, choice, options),
 		isSelected: selection.isSelected,
 		runHandshakes: selection.runHandshakes,
 		rejectInvalid: options.rejectInvalid === true,

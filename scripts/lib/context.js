@@ -71,6 +71,8 @@ let workflowCounter = 0;
  * URLs (the default), 'manual' for test URLs. `logs`: an array that receives what the node logs.
  * @param {{ raw: Buffer, headers: Record<string, string | string[] | undefined> }} request
  * `helpers`: n8n's request helpers, for nodes that call an API (`httpRequestWithAuthentication`).
+ * `nodeCredentials`: the node's credential references; `credentialReads`: an array that receives
+ * the type of every credential read.
  * @param {{ parameters?: object, credentials?: object, staticData?: object, workflowId?: string,
  *   nodeName?: string, mode?: string, logs?: Array<{ level: string, message: string }>, helpers?: object }} setup
  * @returns {{ context: object, response: RecordedResponse }}
@@ -81,6 +83,9 @@ function createContext(request, setup = {}) {
 	const staticData = setup.staticData ?? {};
 	const workflow = { id: setup.workflowId ?? `workflow-${++workflowCounter}`, active: true };
 	const node = { name: setup.nodeName ?? 'Trigger', type: 'test', typeVersion: 1, parameters: {} };
+	// Which credential the node uses, as n8n's node says ({ type: { id, name } }): lets the trigger
+	// keep it in memory (credentialCache.ts); without it, every request reads the credential.
+	if (setup.nodeCredentials) node.credentials = setup.nodeCredentials;
 	const mode = setup.mode ?? 'webhook';
 	const req = { headers: lowerCaseHeaders(request.headers), rawBody: request.raw, body: {} };
 	const response = new RecordedResponse();
@@ -94,6 +99,7 @@ function createContext(request, setup = {}) {
 			return value === undefined ? fallback : value;
 		},
 		getCredentials: async (type) => {
+			if (setup.credentialReads) setup.credentialReads.push(type);
 			if (credentials[type] === undefined)
 				throw new Error(`Node does not have credentials of type ${type}`);
 			return credentials[type];

@@ -329,11 +329,21 @@ class N8nInstance {
 		if (auth === 'cookie' && this.cookie) allHeaders.cookie = this.cookie;
 		if (auth === 'apiKey' && this.apiKey) allHeaders['x-n8n-api-key'] = this.apiKey;
 		if (body !== undefined) allHeaders['content-type'] = 'application/json';
-		const response = await fetch(`${this.baseUrl}${urlPath}`, {
-			method,
-			headers: allHeaders,
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+		const send = () =>
+			fetch(`${this.baseUrl}${urlPath}`, {
+				method,
+				headers: allHeaders,
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		let response;
+		try {
+			response = await send();
+		} catch (error) {
+			// n8n closes idle keep-alive connections after 5 s; a request that picked one up just as it
+			// closed fails without reaching n8n. A read is sent again once.
+			if (method !== 'GET') throw error;
+			response = await send();
+		}
 		const text = await response.text();
 		let json;
 		try {

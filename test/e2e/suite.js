@@ -771,6 +771,42 @@ function defineSuite(line) {
 		);
 
 		step(
+			'with Remember Event IDs: In Memory Only, n8n sends the trigger’s answer (on 2.x once the execution exists) and copies are still caught',
+			async () => {
+				const memory = await env.addWorkflow('qondorMemory', 'qondor', {
+					webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e72',
+					parameters: { settings: { rememberIds: 'memory' } },
+					credentialData: env.secrets.qondor,
+				});
+				const event = freshEvent('qondor', sample('qondor', 'OfferSentV1'));
+				const request = () => qondorRequest(event.body, env.secrets.qondor);
+				const first = await postEvent(memory.url, request());
+				expect({ status: first.status, body: first.body }).toEqual({
+					status: 200,
+					body: {
+						status: 'accepted',
+						reason: 'started',
+						message: 'OfferSentV1 started the workflow',
+					},
+				});
+				if (line === 2) {
+					// n8n 2.x sent the answer after it had created the execution
+					const listed = await env.instance.executions(memory.id, { includeData: false });
+					expect(listed.length).toBe(1);
+				}
+				const copy = await postEvent(memory.url, request());
+				expect({ status: copy.status, reason: copy.reason }).toEqual({
+					status: 200,
+					reason: 'duplicate',
+				});
+				await env.waitForExecutions('qondorMemory', 1);
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+				expect(await env.executionItems('qondorMemory')).toEqual([[event.body]]);
+				await env.instance.deactivate(memory.id);
+			},
+		);
+
+		step(
 			'every example workflow in examples/ imports cleanly, with node types and versions n8n knows',
 			async () => {
 				const nodeTypes = await env.instance.request('GET', '/types/nodes.json');

@@ -32,6 +32,10 @@ export interface NodeSetup {
 	mode?: string;
 	/** n8n's request helpers, for nodes that call an API. */
 	helpers?: IDataObject;
+	/** The node's credential references ({ type: { id, name } }), as n8n's node carries them. */
+	nodeCredentials?: Record<string, { id: string; name: string }>;
+	/** Receives the type of every credential the node reads. */
+	credentialReads?: string[];
 }
 
 export interface Outcome {

@@ -150,6 +150,41 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 			expect(second.items).toBeUndefined();
 		});
 
+		it('with ids saved, the node answers an accepted event itself, before n8n saves its static data', async () => {
+			const outcome = await send(business[0][1]);
+			expect(outcome.result).toMatchObject({ noWebhookResponse: true });
+			expect(outcome.result.webhookResponse).toBeUndefined();
+			expect(outcome.answeredAt).toBeDefined();
+		});
+
+		it('with In Memory Only, n8n sends the answer (after it has the execution, on n8n 2.x), and copies are still caught', async () => {
+			const nodeSetup = setup({
+				parameters: { ...setup().parameters, settings: { rememberIds: 'memory' } },
+				workflowId: `memory-${definition.key}`,
+			});
+			const event = freshEvent(definition, business[0][1]);
+			const request = () => signedRequest(definition, event.body, credential, event.options);
+			const first = await runWebhook(node, request(), nodeSetup);
+			// the node writes nothing: n8n answers with the body the node returns
+			expect(first.answeredAt).toBeUndefined();
+			expect(first.result.noWebhookResponse).toBeUndefined();
+			expect(first.result.webhookResponse).toEqual({
+				status: 'accepted',
+				reason: 'started',
+				message: expect.stringMatching(/ started the workflow$/),
+			});
+			// an empty responseData makes n8n send that body, not the first item
+			expect(node.description.webhooks?.[0]).toMatchObject({
+				responseMode: 'onReceived',
+				responseData: '',
+			});
+			expect(first.items?.length).toBeGreaterThan(0);
+			// a copy is answered by the node itself, as every answer that starts nothing
+			const second = await runWebhook(node, request(), nodeSetup);
+			expect(second.body?.reason).toBe('duplicate');
+			expect(second.answeredAt).toBeDefined();
+		});
+
 		it('an event it does not know still runs, marked under _validation', async () => {
 			const body = { ...business[0][1], [definition.event.name.field!]: 'future.event' };
 			const outcome = await send(body);

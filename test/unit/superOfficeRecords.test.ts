@@ -251,6 +251,18 @@ describe('SuperOffice Trigger, Include Record: the quote of a quote event', () =
 		expect(finishedAt - answeredAt!).toBeGreaterThanOrEqual(380);
 	});
 
+	it('with In Memory Only too, the node answers before reading (n8n would answer after)', async () => {
+		fake.recordRules.push({ path: 'GetQuoteEntity', delayMs: 300 });
+		const started = Date.now();
+		const { item, answeredAt, result } = await deliver(
+			event('quote.approved', 493),
+			setup({ settings: { rememberIds: 'memory' } }),
+		);
+		expect(result).toMatchObject({ noWebhookResponse: true });
+		expect(answeredAt! - started).toBeLessThan(200);
+		expect(item._record).toMatchObject({ read: true });
+	});
+
 	it('with Include Record off, nothing is read and the item is the event', async () => {
 		const { item } = await deliver(event('quote.approved', 493), setup({ includeRecord: false }));
 		expect(fake.requests).toEqual([]);
