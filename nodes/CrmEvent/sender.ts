@@ -4,7 +4,7 @@ import { z } from 'zod/v4';
 import { unknownEventsOption } from '../shared/description';
 import { itemSchema } from '../shared/outputSchema';
 import type { SenderDefinition } from '../shared/sender';
-import { DEFAULT_TOLERANCE_SECONDS } from '../shared/standardWebhooks';
+import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS } from '../shared/standardWebhooks';
 import {
 	anyPayloadSchema,
 	clientSchema,
@@ -94,7 +94,7 @@ export const crmEvent: SenderDefinition = {
 			name: 'toleranceSeconds',
 			type: 'number',
 			default: DEFAULT_TOLERANCE_SECONDS,
-			typeOptions: { minValue: 1, maxValue: 3600 },
+			typeOptions: { minValue: 1, maxValue: MAX_TOLERANCE_SECONDS },
 			description:
 				'How far the webhook-timestamp may be from this server’s clock, either way. Older or newer requests are refused as possible replays.',
 		},

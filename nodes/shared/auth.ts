@@ -38,6 +38,14 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
 	if (expected === '') {
 		return () => configurationError('The credential has no header value');
 	}
+	// The credential test says the same when the credential is saved; a credential saved anyway
+	// (or imported) must not make a guessable value good enough at request time.
+	if (expected.length < MIN_HEADER_SECRET_LENGTH) {
+		return () =>
+			configurationError(
+				`The credential's header value is shorter than ${MIN_HEADER_SECRET_LENGTH} characters: set a longer random value, here and at the sender`,
+			);
+	}
 	return (delivery) => {
 		const received = headerValue(delivery.headers, name);
 		if (received === undefined) {

@@ -9,6 +9,7 @@ import { bodySignatureAuthenticator, testBodySecret } from './bodySignature';
 import type { Authenticator, AuthScheme } from './sender';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
+	MAX_TOLERANCE_SECONDS,
 	standardWebhooksAuthenticator,
 	testSigningCredential,
 } from './standardWebhooks';
@@ -18,10 +19,14 @@ import {
  * sender names its scheme in its definition; a new scheme is a new case here.
  */
 
-/** The Standard Webhooks tolerance option: it can be changed, never switched off. */
-function toleranceSeconds(options: IDataObject): number {
+/**
+ * The Standard Webhooks tolerance option: it can be changed, never switched off, and never
+ * widened beyond MAX_TOLERANCE_SECONDS (a workflow imported or written by hand can hold any number).
+ */
+export function toleranceSeconds(options: IDataObject): number {
 	const tolerance = Number(options.toleranceSeconds);
-	return tolerance >= 1 ? tolerance : DEFAULT_TOLERANCE_SECONDS;
+	if (!Number.isFinite(tolerance) || tolerance < 1) return DEFAULT_TOLERANCE_SECONDS;
+	return Math.min(tolerance, MAX_TOLERANCE_SECONDS);
 }
 
 export function schemeAuthenticator(

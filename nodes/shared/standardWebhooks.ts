@@ -14,6 +14,12 @@ import { bytesEqual, decodeBase64, hmacSha256 } from './signatures';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
+/** The widest tolerance window accepted, whatever the workflow says (the editor's limit too). */
+export const MAX_TOLERANCE_SECONDS = 3600;
+
+/** The shortest signing key accepted (128 bits; senders generate 24 to 64 bytes). */
+export const MIN_SIGNING_KEY_BYTES = 16;
+
 const SECRET_PREFIX = 'whsec_';
 
 /**
@@ -107,6 +113,12 @@ export function credentialKeys(credentials: ICredentialDataDecryptedObject): Key
 			message: 'The signing secret is not a Standard Webhooks secret (whsec_ followed by base64)',
 		};
 	}
+	if (currentKey.length < MIN_SIGNING_KEY_BYTES) {
+		return {
+			ok: false,
+			message: `The signing secret is ${currentKey.length} bytes long; at least ${MIN_SIGNING_KEY_BYTES} are needed (paste the whole whsec_ secret the sender shows)`,
+		};
+	}
 	keys.push(currentKey);
 	if (previous.trim() !== '') {
 		const previousKey = signingKey(previous);
@@ -115,6 +127,12 @@ export function credentialKeys(credentials: ICredentialDataDecryptedObject): Key
 				ok: false,
 				message:
 					'The previous signing secret is not a Standard Webhooks secret (whsec_ followed by base64)',
+			};
+		}
+		if (previousKey.length < MIN_SIGNING_KEY_BYTES) {
+			return {
+				ok: false,
+				message: `The previous signing secret is ${previousKey.length} bytes long; at least ${MIN_SIGNING_KEY_BYTES} are needed`,
 			};
 		}
 		keys.push(previousKey);

@@ -219,7 +219,13 @@ function n8nEnv({ userFolder, port, encryptionKey, extra = {} }) {
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_PUBLIC_API_DISABLED: 'false',
 		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
-		...extra,
+		// `{port}` in a value stands for n8n's port (e.g. WEBHOOK_URL=http://127.0.0.1:{port}/).
+		...Object.fromEntries(
+			Object.entries(extra).map(([name, value]) => [
+				name,
+				String(value).replaceAll('{port}', String(port)),
+			]),
+		),
 	};
 }
 

@@ -5,12 +5,15 @@
 //      its expected status; afterwards n8n is healthy and the executions are exactly the expected ones;
 //   2. load with duplicates: signed events at concurrency 20, 20 % re-sent, and copies sent at the
 //      same instant; every unique event runs exactly once;
-//   3. restart: a stream of events with n8n restarted in the middle.
+//   3. restart: a stream of events with n8n restarted in the middle;
+//   4. burst: n8n stopped gracefully at the peak of a burst; events answered 200 that never ran
+//      are counted (none may be lost with In Memory Only on n8n 2.x, where n8n answers once it
+//      has the execution).
 // No secret may appear in any answer or in n8n's log. Exits non-zero on any failure.
 //
 //   node test/reliability/run.js            the size npm test runs
 //   node test/reliability/run.js --large    5x the requests
-//   options: --seed <n>  --line <1|2>  --bad <n>  --load <n>  --restart <n>
+//   options: --seed <n>  --line <1|2>  --bad <n>  --load <n>  --restart <n>  --burst <n>
 'use strict';
 
 const crypto = require('node:crypto');
@@ -41,6 +44,7 @@ const { values: args } = parseArgs({
 		bad: { type: 'string' },
 		load: { type: 'string' },
 		restart: { type: 'string' },
+		burst: { type: 'string' },
 	},
 });
 const scale = args.large ? 5 : 1;
@@ -49,6 +53,7 @@ const LINE = Number(args.line);
 const BAD = Number(args.bad ?? 5000 * scale);
 const LOAD = Number(args.load ?? 2000 * scale);
 const RESTART = Number(args.restart ?? 300 * scale);
+const BURST = Number(args.burst ?? 300 * scale);
 
 const report = createReport();
 const { check } = report;
@@ -639,6 +644,87 @@ async function restartMidStream(env, random, summary) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. A graceful stop at the peak of a burst
+
+/** Executions per marked event id among a workflow's executions. */
+async function executedIds(env, key) {
+	const executed = new Map();
+	for (const execution of await env.executions(key)) {
+		const items = triggerItems(execution, env.workflows[key].nodeName) ?? [];
+		const id = items[0]?.[MARK];
+		if (id) executed.set(id, (executed.get(id) ?? 0) + 1);
+	}
+	return executed;
+}
+
+/**
+ * The worst case of the backlog: a burst of events at concurrency 30, and n8n asked to stop
+ * (gracefully, as a deployment does) once half of them are answered. Counts the events answered
+ * `200 started` that never ran, for the first trigger with its ids saved (the node answers before
+ * n8n has the execution) and with *In Memory Only* (n8n answers; on n8n 2.x only once it has the
+ * execution, which a graceful stop lets finish: none may be lost there).
+ */
+async function burstThenStop(env, random, summary) {
+	const [first] = senders();
+	const memoryKey = `${first.key}Memory`;
+	await env.addWorkflow(memoryKey, first.key, {
+		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4f90',
+		parameters: { settings: { rememberIds: 'memory' } },
+		credentialData: env.secrets[first.key],
+	});
+	summary.burst = {};
+	for (const [key, mode] of [
+		[first.key, 'ids saved'],
+		[memoryKey, 'In Memory Only'],
+	]) {
+		const events = Array.from({ length: BURST }, () => eventRequest(env, random, key));
+		const outcome = new Map();
+		let answered = 0;
+		let stopping;
+		await pool(
+			events.map((event) => async () => {
+				const result = await post(env, key, event.build());
+				outcome.set(event.id, result);
+				answered += 1;
+				if (answered === Math.floor(BURST / 2)) stopping = env.instance.stop({ timeoutMs: 60000 });
+			}),
+			30,
+		);
+		await stopping;
+		await env.instance.start();
+		await env.instance.signIn();
+		const acknowledged = [...outcome.entries()].filter(
+			([, result]) => result.status === 200 && result.reason === 'started',
+		);
+		// executions settle: counted until the number stops changing for 3 seconds
+		let executed = new Map();
+		const deadline = Date.now() + 90000;
+		for (let stable = 0, last = -1; stable < 3 && Date.now() < deadline; ) {
+			await sleep(1000);
+			executed = await executedIds(env, key);
+			stable = executed.size === last ? stable + 1 : 0;
+			last = executed.size;
+		}
+		const lost = acknowledged.filter(([id]) => !executed.has(id));
+		const ranTwice = [...executed.values()].filter((count) => count > 1).length;
+		check(ranTwice === 0, `burst (${mode}): ${ranTwice} events ran twice`);
+		if (key === memoryKey && LINE === 2) {
+			check(
+				lost.length === 0,
+				`burst (${mode}, n8n 2.x): ${lost.length} events answered 200 never ran; n8n answers only once it has the execution`,
+			);
+		}
+		summary.burst[mode] = {
+			sent: events.length,
+			acknowledged: acknowledged.length,
+			notAnswered200: events.length - acknowledged.length,
+			lost: lost.length,
+			ranTwice,
+		};
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function printSummary(summary, env) {
 	const lines = ['', `Reliability summary (seed ${SEED}, n8n ${env.instance.runtime.version})`, ''];
@@ -695,6 +781,17 @@ function printSummary(summary, env) {
 			`  ran twice: ${restart.ranTwice}, re-sent ids recognised as duplicates after the restart: ${restart.resentDuplicatesRecognised}`,
 		);
 	}
+	if (summary.burst) {
+		lines.push(
+			'',
+			`Graceful stop at the peak of a burst (${BURST} events, 30 at a time, stop after half were answered)`,
+		);
+		for (const [mode, burst] of Object.entries(summary.burst)) {
+			lines.push(
+				`  ${mode}: answered 200 ${burst.acknowledged} of ${burst.sent} (the rest refused or cut off: ${burst.notAnswered200}); answered 200 but never ran: ${burst.lost}; ran twice: ${burst.ranTwice}`,
+			);
+		}
+	}
 	lines.push(
 		'',
 		`Crashes: ${summary.crashes}`,
@@ -725,6 +822,7 @@ async function main() {
 		await loadWithDuplicates(env, random, summary);
 		env.instance.child.off('exit', crashed);
 		await restartMidStream(env, random, summary);
+		await burstThenStop(env, random, summary);
 		env.instance.child.on('exit', crashed);
 		const log = env.log();
 		const leaked = secretsOf(env).filter((secret) => log.includes(secret));

@@ -1,0 +1,97 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { CrmEventTrigger } from '../../nodes/CrmEvent/CrmEventTrigger.node';
+import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
+import { MIN_HEADER_SECRET_LENGTH } from '../../nodes/shared/auth';
+import { MAX_TOLERANCE_SECONDS, testSigningCredential } from '../../nodes/shared/standardWebhooks';
+import { sample } from '../../scripts/lib/registry';
+import { freshEvent, newCredential, signedRequest } from '../../scripts/lib/senders';
+import { defaultParameters } from '../../scripts/lib/setup';
+import { runWebhook } from '../helpers/harness';
+import type { LogEntry } from '../helpers/harness';
+
+/*
+ * Limits that hold at request time, not only in the editor: a credential saved despite its test,
+ * or a workflow imported or written by hand, cannot weaken them.
+ */
+
+describe('limits at request time', () => {
+	it(`a Qondor header value shorter than ${MIN_HEADER_SECRET_LENGTH} characters is a configuration error, even when the request carries it`, async () => {
+		const credential = { headerName: 'X-Qondor-Token', headerSecret: 'abc' };
+		const logs: LogEntry[] = [];
+		const event = freshEvent('qondor', sample('qondor', 'OfferSentV1'));
+		const outcome = await runWebhook(
+			new QondorTrigger(),
+			signedRequest('qondor', event.body, credential),
+			{
+				parameters: defaultParameters('qondor') as IDataObject,
+				credentials: { qondorWebhookApi: credential },
+				logs,
+			},
+		);
+		expect(outcome.statusCode).toBe(500);
+		expect(outcome.body).toMatchObject({ reason: 'configuration' });
+		expect(outcome.items).toBeUndefined();
+		// n8n's log says what to fix, without the value
+		expect(logs).toContainEqual({
+			level: 'error',
+			message: expect.stringContaining(`shorter than ${MIN_HEADER_SECRET_LENGTH} characters`),
+		});
+		expect(JSON.stringify([outcome.body, logs])).not.toContain('"abc"');
+	});
+
+	it('a Standard Webhooks secret with a 1-byte key is refused by the credential test and at request time', async () => {
+		const tiny = `whsec_${Buffer.from([7]).toString('base64')}`;
+		expect(testSigningCredential({ signingSecret: tiny })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('1 bytes long'),
+		});
+		const event = freshEvent('crm', sample('crm', 'deal.created'));
+		const outcome = await runWebhook(
+			new CrmEventTrigger(),
+			signedRequest('crm', event.body, tiny, event.options),
+			{
+				parameters: defaultParameters('crm') as IDataObject,
+				credentials: { crmEventWebhookApi: { signingSecret: tiny } },
+			},
+		);
+		expect(outcome.statusCode).toBe(500);
+		expect(outcome.items).toBeUndefined();
+	});
+
+	describe('the CRM timestamp tolerance is clamped to an hour, whatever the workflow holds', () => {
+		const credential = newCredential('crm');
+		const send = async (toleranceSeconds: number, ageSeconds: number) => {
+			const event = freshEvent('crm', sample('crm', 'deal.created'));
+			const outcome = await runWebhook(
+				new CrmEventTrigger(),
+				signedRequest('crm', event.body, credential, {
+					...event.options,
+					timestamp: Math.floor(Date.now() / 1000) - ageSeconds,
+				}),
+				{
+					parameters: {
+						...(defaultParameters('crm') as IDataObject),
+						settings: { toleranceSeconds },
+					},
+					credentials: { crmEventWebhookApi: credential },
+				},
+			);
+			return [outcome.statusCode, outcome.body?.reason];
+		};
+
+		it('a tolerance of 1e9 seconds does not let a 10-year-old timestamp through', async () => {
+			expect(await send(1e9, 10 * 365 * 24 * 3600)).toEqual([401, 'timestamp-out-of-window']);
+		});
+
+		it(`the widest window is ${MAX_TOLERANCE_SECONDS} seconds`, async () => {
+			expect(await send(1e9, MAX_TOLERANCE_SECONDS - 5)).toEqual([200, 'started']);
+			expect(await send(1e9, MAX_TOLERANCE_SECONDS + 5)).toEqual([401, 'timestamp-out-of-window']);
+		});
+
+		it('a tolerance that is not a number falls back to the default of 300 seconds', async () => {
+			expect(await send(Number.NaN, 299)).toEqual([200, 'started']);
+			expect(await send(Number.NaN, 310)).toEqual([401, 'timestamp-out-of-window']);
+		});
+	});
+});
