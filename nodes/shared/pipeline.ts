@@ -43,10 +43,14 @@ export interface ReceiveSettings extends EventSelection {
  * well-formed, known events carry no such field.
  */
 function withValidation(json: IDataObject, event: AcceptedEvent): IDataObject {
-	if (event.known && event.issues.length === 0) return json;
+	// A body field of the sender's own named `_validation` must not pass for ours: it is kept,
+	// under `_validation.sent`, and the item is marked.
+	const sent = Object.prototype.hasOwnProperty.call(json, '_validation');
+	if (event.known && event.issues.length === 0 && !sent) return json;
 	const validation: IDataObject = { valid: event.issues.length === 0 };
 	if (!event.known) validation.unknownEvent = true;
 	validation.issues = event.issues;
+	if (sent) validation.sent = json._validation;
 	json._validation = validation;
 	return json;
 }

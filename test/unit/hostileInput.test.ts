@@ -95,3 +95,21 @@ describe('limits at request time', () => {
 		});
 	});
 });
+
+describe('a sender cannot pass for the trigger', () => {
+	it('a body field named _validation in a valid event is kept under _validation.sent, and the item is marked', async () => {
+		const credential = newCredential('qondor');
+		const forged = { valid: true, issues: [] };
+		const event = freshEvent('qondor', { ...sample('qondor', 'OfferSentV1'), _validation: forged });
+		const outcome = await runWebhook(
+			new QondorTrigger(),
+			signedRequest('qondor', event.body, credential),
+			{
+				parameters: defaultParameters('qondor') as IDataObject,
+				credentials: { qondorWebhookApi: credential },
+			},
+		);
+		expect(outcome.statusCode).toBe(200);
+		expect(outcome.items?.[0]._validation).toEqual({ valid: true, issues: [], sent: forged });
+	});
+});
