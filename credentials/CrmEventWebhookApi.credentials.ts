@@ -24,7 +24,8 @@ export class CrmEventWebhookApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'whsec_…',
-			description: 'The secret the CRM shows when you add the webhook endpoint, starting with whsec_',
+			description:
+				'The secret the CRM shows when you add the webhook endpoint, starting with whsec_',
 		},
 		{
 			displayName: 'Previous Signing Secret',

@@ -31,6 +31,14 @@ export class SuperOfficeApi implements ICredentialType {
 			description: 'The REST API address of your SuperOffice installation, ending in /api/v1',
 		},
 		{
+			displayName: 'Allow Plain HTTP',
+			name: 'allowHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether an http:// API base URL is accepted. Only for an installation inside your own network: the ticket, token or password then travels unencrypted.',
+		},
+		{
 			displayName: 'Authentication',
 			name: 'authType',
 			type: 'options',

@@ -36,13 +36,42 @@ interface HttpError {
 	httpCode?: string | null;
 }
 
+/**
+ * Why an API base URL must not be used: the credential's token or password would travel in
+ * clear. HTTPS only, except for an on-site installation whose credential explicitly allows plain
+ * HTTP. Undefined when the address is fine.
+ */
+export function unsafeApiAddress(
+	baseUrl: string,
+	credentialType: string,
+	credentials: IDataObject,
+): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		return `The credential's API base URL (${baseUrl || 'empty'}) is not an address: it must look like https://online.superoffice.com/Cust12345/api/v1`;
+	}
+	if (url.protocol === 'https:') return undefined;
+	const onSite = credentialType === API_CREDENTIALS.get('onSite');
+	if (url.protocol === 'http:' && onSite && credentials.allowHttp === true) return undefined;
+	return onSite
+		? `The credential's API base URL starts with ${url.protocol}//: the ticket, token or password would travel unencrypted. Use https://, or turn on Allow Plain HTTP in the credential for an installation inside your own network.`
+		: `The credential's API base URL must start with https:// (SuperOffice Online is only served over HTTPS).`;
+}
+
+/** The API behind a credential, or why it must not be called. */
+export type ApiConnection = { api: SuperOfficeApi; baseUrl: string } | { refused: string };
+
 /** The API behind a SuperOffice credential, and the base URL it holds. */
 export async function superOfficeApi(
 	context: IHookFunctions | IWebhookFunctions,
 	credentialType: string,
-): Promise<{ api: SuperOfficeApi; baseUrl: string }> {
+): Promise<ApiConnection> {
 	const credentials = await context.getCredentials(credentialType);
 	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	const refused = unsafeApiAddress(baseUrl, credentialType, credentials);
+	if (refused !== undefined) return { refused };
 	const isOAuth2 = credentialType === API_CREDENTIALS.get('oAuth2');
 	const request = async (options: IHttpRequestOptions): Promise<ApiResponse> => {
 		const response = (await context.helpers.httpRequestWithAuthentication.call(
@@ -65,6 +94,9 @@ export async function superOfficeApi(
 			headers: { Accept: 'application/json' },
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A redirect would carry the credential (and a webhook's Secret) elsewhere: a 3xx is
+			// an answer, which callers turn into an error that says so.
+			disableFollowRedirect: true,
 		};
 		if (timeoutMs !== undefined) options.timeout = timeoutMs;
 		const response = await request(options);

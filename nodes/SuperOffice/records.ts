@@ -217,6 +217,13 @@ class Reader {
 					return answer;
 				}
 				const said = saidBy(answer);
+				if (statusCode >= 300 && statusCode < 400) {
+					throw new ReadFailure(
+						'request-failed',
+						statusCode,
+						`SuperOffice's API answered ${what} with a redirect (${statusCode}); n8n does not follow redirects with your credential: set the credential's API base URL to the address the API really has`,
+					);
+				}
 				if (statusCode === 404) {
 					throw new ReadFailure(
 						'not-found',

@@ -70,7 +70,10 @@ export function describeFailure(
 	const said = detail ? ` SuperOffice said: “${detail}”` : '';
 	const lower = detail.toLowerCase();
 	let advice: string;
-	if (response.statusCode === 401) {
+	if (response.statusCode >= 300 && response.statusCode < 400) {
+		const location = response.headers?.location ?? response.headers?.Location;
+		advice = `SuperOffice's API answered with a redirect (${response.statusCode}${typeof location === 'string' ? ` to ${location}` : ''}); n8n does not follow redirects with your credential. Set the credential's API base URL to the address the API really has.`;
+	} else if (response.statusCode === 401) {
 		advice =
 			'SuperOffice did not accept the API credential (401). Check the credential, or reconnect it.';
 	} else if (response.statusCode === 403) {
@@ -269,7 +272,9 @@ async function automatically(
 ): Promise<boolean> {
 	const credentialType = apiCredential(context);
 	if (credentialType === undefined) return true;
-	const { api, baseUrl } = await superOfficeApi(context, credentialType);
+	const connection = await superOfficeApi(context, credentialType);
+	if ('refused' in connection) throw new NodeOperationError(context.getNode(), connection.refused);
+	const { api, baseUrl } = connection;
 	try {
 		// Removing the webhook needs no target: a selection that cannot be registered must not
 		// keep a registered webhook from being removed.

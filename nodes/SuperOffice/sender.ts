@@ -121,8 +121,11 @@ async function readInto(
 	let fields: RecordFields;
 	try {
 		if (credentialType === undefined) throw new Error('no API credential chosen');
-		const { api } = await superOfficeApi(context, credentialType);
-		fields = await readRecord(api, event.body);
+		const connection = await superOfficeApi(context, credentialType);
+		fields =
+			'refused' in connection
+				? unread('no-credential', connection.refused)
+				: await readRecord(connection.api, event.body);
 	} catch {
 		fields = unread(
 			'no-credential',

@@ -535,6 +535,7 @@ function defineSuite(line) {
 						'superOfficeApi',
 						{
 							baseUrl: fake.baseUrl,
+							allowHttp: true,
 							authType: 'bearer',
 							accessToken: token,
 						},
@@ -632,7 +633,7 @@ function defineSuite(line) {
 					const apiCredential = await env.instance.createCredentialAsEditor(
 						'SuperOffice API (records, fake)',
 						'superOfficeApi',
-						{ baseUrl: fake.baseUrl, authType: 'bearer', accessToken: token },
+						{ baseUrl: fake.baseUrl, allowHttp: true, authType: 'bearer', accessToken: token },
 					);
 					const webhookId = '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e71';
 					const workflow = setupLib.triggerWorkflow(
@@ -901,7 +902,12 @@ function defineSuite(line) {
 					const recordCredential = await env.instance.createCredentialAsEditor(
 						'SuperOffice API (examples, fake)',
 						'superOfficeApi',
-						{ baseUrl: superOffice.baseUrl, authType: 'bearer', accessToken: 'e2e-examples-token' },
+						{
+							baseUrl: superOffice.baseUrl,
+							allowHttp: true,
+							authType: 'bearer',
+							accessToken: 'e2e-examples-token',
+						},
 					);
 					const smtpCredential = await env.instance.createCredential('SMTP (e2e)', 'smtp', {
 						user: 'n8n',

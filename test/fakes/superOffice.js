@@ -115,9 +115,10 @@ function validate(fields, requireHttps) {
  * @param {boolean} [options.requireHttps=false] refuse (400) a TargetUrl that does not start with https://
  * @param {boolean} [options.webhookAgentEnabled=true] false → every API path answers 404
  * @param {number} [options.failWith] 401 | 403 | 500: every API call answers this status (settable later: `fake.failWith = …`)
+ * `fake.redirectTo = origin`: every API call answers 307 to the same path at that origin (a moved tenant)
  * @returns {Promise<{
  *   origin: string, baseUrl: string, tenant: string,
- *   auth: SuperOfficeAuth | undefined, requireHttps: boolean, webhookAgentEnabled: boolean, failWith: number | undefined,
+ *   auth: SuperOfficeAuth | undefined, requireHttps: boolean, webhookAgentEnabled: boolean, failWith: number | undefined, redirectTo: string | undefined,
  *   webhooks: Map<number, SuperOfficeWebhook>, failures: Map<number, number>,
  *   records: any, recordRules: Array<{ path: string, status?: number, retryAfter?: number, delayMs?: number, times?: number }>,
  *   requests: Array<{ method: string, path: string, url: string, headers: Record<string, string | string[] | undefined>, body: any }>,
@@ -141,6 +142,7 @@ async function startFakeSuperOffice(options = {}) {
 		requireHttps: options.requireHttps ?? false,
 		webhookAgentEnabled: options.webhookAgentEnabled ?? true,
 		failWith: options.failWith,
+		redirectTo: undefined,
 		webhooks: new Map(),
 		failures: new Map(), // consecutive failed deliveries per WebhookId
 		requests: [],
@@ -379,13 +381,21 @@ async function startFakeSuperOffice(options = {}) {
 				fake.failWith,
 				FAIL_BODIES[fake.failWith] ?? { Error: 'Error', Message: `Failing with ${fake.failWith}` },
 			];
+		if (fake.redirectTo)
+			return [
+				307,
+				{ Error: 'Moved', Message: 'Moved' },
+				{ Location: `${fake.redirectTo}${url.pathname}` },
+			];
 		const problem = authError(req.headers);
 		if (problem) return [401, { Error: 'Unauthorized', Message: problem }];
 		const notFound = [404, { Error: 'NotFound', Message: `No resource at ${url.pathname}` }];
 		const path = url.pathname.replace(/\/+$/, '');
 		if (path !== prefix && !path.startsWith(`${prefix}/`)) return notFound;
 		if (readRecord !== undefined) {
-			const answer = await readRecord(req.method, path.slice(prefix.length), () => (malformed ? undefined : body));
+			const answer = await readRecord(req.method, path.slice(prefix.length), () =>
+				malformed ? undefined : body,
+			);
 			if (answer !== undefined) return answer;
 		}
 		if (!fake.webhookAgentEnabled)

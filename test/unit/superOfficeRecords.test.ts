@@ -27,6 +27,8 @@ type Fake = Awaited<ReturnType<typeof startFakeSuperOffice>>;
 
 const TOKEN = 'example-token-for-the-fake';
 const REGISTERED = 'example-registered-value-for-the-fake';
+/** The address the OAuth2 credential of the tests names (SuperOffice Online is HTTPS only). */
+const ONLINE_ORIGIN = 'https://online.superoffice.test';
 const SECRET = 'superoffice-example-value-7788';
 const node = new SuperOfficeTrigger();
 const onSite = new SuperOfficeApiCredential();
@@ -56,7 +58,9 @@ function requestHelper(credentials: Record<string, ICredentialDataDecryptedObjec
 								Authorization: `Bearer ${String((credential.oauthTokenData as IDataObject).access_token)}`,
 							},
 						};
-			const response = await fetch(request.url, {
+			// the fake tenant answers over plain HTTP: the test's https:// "online" address is sent to it
+			const response = await fetch(request.url.replace(ONLINE_ORIGIN, fake.origin), {
+				redirect: request.disableFollowRedirect ? 'manual' : 'follow',
 				method: request.method,
 				headers: {
 					...(request.headers as Record<string, string>),
@@ -81,7 +85,7 @@ function requestHelper(credentials: Record<string, ICredentialDataDecryptedObjec
 }
 
 function oAuth2Credential(token = TOKEN): ICredentialDataDecryptedObject {
-	return { baseUrl: fake.baseUrl, oauthTokenData: { access_token: token } };
+	return { baseUrl: `${ONLINE_ORIGIN}/Cust12345/api/v1`, oauthTokenData: { access_token: token } };
 }
 
 /** Webhook Secret authentication, Include Record on, records read with the OAuth2 credential. */
@@ -302,6 +306,7 @@ describe('SuperOffice Trigger, Include Record: other entities', () => {
 		const credentials = {
 			superOfficeApi: {
 				baseUrl: fake.baseUrl,
+				allowHttp: true,
 				authType: 'ticket',
 				ticketToken: '7T:ticket',
 				appToken: 'app-token-value',
@@ -449,6 +454,35 @@ describe('SuperOffice Trigger, Include Record: failures never lose the event', (
 		const { item } = await deliver(event('quote.approved', 493));
 		expect(item._record).toMatchObject({ read: true, requests: 8 });
 		expect((item.quote as IDataObject).lines).toHaveLength(2);
+	});
+
+	it('a redirect is not followed with the credential: error request-failed, saying so', async () => {
+		fake.redirectTo = 'http://127.0.0.1:9';
+		const { item } = await failing(event('contact.changed', 43));
+		expect(item._record).toMatchObject({
+			read: false,
+			error: 'request-failed',
+			status: 307,
+			requests: 1,
+		});
+		expect(item._record).toHaveProperty(
+			'message',
+			expect.stringContaining('does not follow redirects'),
+		);
+	});
+
+	it('an on-site credential with an http:// address reads nothing unless it allows plain HTTP', async () => {
+		const onSiteCredential = { baseUrl: fake.baseUrl, authType: 'bearer', accessToken: TOKEN };
+		const { item } = await failing(
+			event('contact.changed', 43),
+			setup({ apiAccess: 'onSite' }, { superOfficeApi: onSiteCredential }),
+		);
+		expect(fake.requests).toEqual([]);
+		expect(item._record).toMatchObject({
+			read: false,
+			error: 'no-credential',
+			message: expect.stringContaining('would travel unencrypted'),
+		});
 	});
 
 	it('an API credential that cannot be loaded gives error no-credential', async () => {

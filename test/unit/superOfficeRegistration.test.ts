@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHookFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/SuperOfficeApi.credentials';
 import { superOfficeEvents } from '../../nodes/SuperOffice/events';
@@ -20,6 +25,9 @@ import { startServer } from '../helpers/server';
 type Fake = Awaited<ReturnType<typeof startFakeSuperOffice>>;
 
 const TOKEN = 'example-token-for-the-fake';
+/** The address an OAuth2 credential of the tests names (SuperOffice Online is HTTPS only). */
+const ONLINE_ORIGIN = 'https://online.superoffice.test';
+let onlineFake: { origin: string } | undefined;
 const node = new SuperOfficeTrigger();
 const onSiteCredential = new SuperOfficeApiCredential();
 
@@ -38,20 +46,45 @@ function hookContext(setup: Setup): IHookFunctions {
 		getWorkflowStaticData: () => setup.staticData,
 		getNodeWebhookUrl: () => setup.webhookUrl,
 		getWorkflow: () => ({ id: 'wf42', name: 'Quotes to ERP', active: false }),
-		getNode: () => ({ name: 'SuperOffice Trigger', type: 'superOfficeTrigger', typeVersion: 1, parameters: {} }),
+		getNode: () => ({
+			name: 'SuperOffice Trigger',
+			type: 'superOfficeTrigger',
+			typeVersion: 1,
+			parameters: {},
+		}),
 		helpers: {
 			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
 				const credentials = setup.credentials[type];
 				let request = options;
-				if (type === 'superOfficeApi') request = await onSiteCredential.authenticate(credentials, options);
-				else request = { ...options, headers: { ...options.headers, Authorization: `Bearer ${String((credentials.oauthTokenData as IDataObject).access_token)}` } };
-				const response = await fetch(request.url, {
-					method: request.method,
-					headers: { ...(request.headers as Record<string, string>), ...(request.body ? { 'content-type': 'application/json' } : {}) },
-					body: request.body === undefined ? undefined : JSON.stringify(request.body),
-				});
+				if (type === 'superOfficeApi')
+					request = await onSiteCredential.authenticate(credentials, options);
+				else
+					request = {
+						...options,
+						headers: {
+							...options.headers,
+							Authorization: `Bearer ${String((credentials.oauthTokenData as IDataObject).access_token)}`,
+						},
+					};
+				// The fake tenant answers over plain HTTP: an https:// address of the test's "online" host is sent to it.
+				const response = await fetch(
+					request.url.replace(ONLINE_ORIGIN, onlineFake?.origin ?? ONLINE_ORIGIN),
+					{
+						method: request.method,
+						redirect: request.disableFollowRedirect ? 'manual' : 'follow',
+						headers: {
+							...(request.headers as Record<string, string>),
+							...(request.body ? { 'content-type': 'application/json' } : {}),
+						},
+						body: request.body === undefined ? undefined : JSON.stringify(request.body),
+					},
+				);
 				const text = await response.text();
-				return { statusCode: response.status, body: text ? JSON.parse(text) : undefined };
+				return {
+					statusCode: response.status,
+					body: text ? JSON.parse(text) : undefined,
+					headers: Object.fromEntries(response.headers.entries()),
+				};
 			},
 		},
 	};
@@ -69,14 +102,31 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		fake = await startFakeSuperOffice({ auth: { type: 'bearer', token: TOKEN } });
 		receiverStatus = undefined;
 		receiver = await startServer(async ({ headers, raw }) => {
-			if (receiverStatus !== undefined) return { statusCode: receiverStatus, body: { message: 'n8n is not reachable' } };
-			const outcome = await runWebhook(node, { headers, raw }, { parameters: setup.parameters, staticData: setup.staticData, workflowId: 'wf42' });
+			if (receiverStatus !== undefined)
+				return { statusCode: receiverStatus, body: { message: 'n8n is not reachable' } };
+			const outcome = await runWebhook(
+				node,
+				{ headers, raw },
+				{ parameters: setup.parameters, staticData: setup.staticData, workflowId: 'wf42' },
+			);
 			outcomes.push(outcome);
 			return { statusCode: outcome.statusCode, body: outcome.body };
 		});
 		setup = {
-			parameters: { authentication: 'onSite', events: ['quote.approved', 'quote.sent'], customEvents: '', settings: {} },
-			credentials: { superOfficeApi: { baseUrl: `${fake.baseUrl}/`, authType: 'bearer', accessToken: TOKEN } },
+			parameters: {
+				authentication: 'onSite',
+				events: ['quote.approved', 'quote.sent'],
+				customEvents: '',
+				settings: {},
+			},
+			credentials: {
+				superOfficeApi: {
+					baseUrl: `${fake.baseUrl}/`,
+					allowHttp: true,
+					authType: 'bearer',
+					accessToken: TOKEN,
+				},
+			},
 			staticData: {},
 			webhookUrl: `${receiver.url}/webhook/abc/superoffice`,
 		};
@@ -89,7 +139,8 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	});
 
 	const methods = () => node.webhookMethods.default;
-	const call = async (method: 'checkExists' | 'create' | 'delete') => await methods()[method].call(hookContext(setup));
+	const call = async (method: 'checkExists' | 'create' | 'delete') =>
+		await methods()[method].call(hookContext(setup));
 
 	it('create registers the webhook with the documented fields and a generated secret, and SuperOffice’s test event gets 200', async () => {
 		expect(await call('create')).toBe(true);
@@ -119,28 +170,55 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		const ran = outcomes[outcomes.length - 1];
 		expect(ran.items?.[0]).toMatchObject({ Event: 'quote.approved', PrimaryKey: 527331 });
 		// a request signed with anything else is refused
-		const forged = signedRequest('superoffice', { ...sample('superoffice', 'quote.approved'), EventId: 'forged' }, 'not-the-generated-secret');
-		const response = await fetch(setup.webhookUrl, { method: 'POST', headers: forged.headers, body: forged.raw });
+		const forged = signedRequest(
+			'superoffice',
+			{ ...sample('superoffice', 'quote.approved'), EventId: 'forged' },
+			'not-the-generated-secret',
+		);
+		const response = await fetch(setup.webhookUrl, {
+			method: 'POST',
+			headers: forged.headers,
+			body: forged.raw,
+		});
 		expect(response.status).toBe(401);
 	});
 
 	it('before the secret is stored, only the test event is acknowledged', async () => {
-		const test = await fetch(setup.webhookUrl, { method: 'POST', headers: { 'x-hook-test': 'true' }, body: '{}' });
+		const test = await fetch(setup.webhookUrl, {
+			method: 'POST',
+			headers: { 'x-hook-test': 'true' },
+			body: '{}',
+		});
 		expect(test.status).toBe(200);
-		const event = await fetch(setup.webhookUrl, { method: 'POST', headers: {}, body: JSON.stringify(sample('superoffice', 'quote.sent')) });
+		const event = await fetch(setup.webhookUrl, {
+			method: 'POST',
+			headers: {},
+			body: JSON.stringify(sample('superoffice', 'quote.sent')),
+		});
 		expect(event.status).toBe(401);
 		expect(((await event.json()) as IDataObject).reason).toBe('not-registered');
 	});
 
 	it('"All Events" registers the whole catalogue, plus the custom event names', async () => {
-		setup.parameters = { ...setup.parameters, events: ['*'], customEvents: 'list.projecttype.created' };
+		setup.parameters = {
+			...setup.parameters,
+			events: ['*'],
+			customEvents: 'list.projecttype.created',
+		};
 		await call('create');
 		const registered = fake.webhooks.get(1)?.Events as string[];
-		expect(registered).toEqual([...superOfficeEvents.map((event) => event.value), 'list.projecttype.created']);
+		expect(registered).toEqual([
+			...superOfficeEvents.map((event) => event.value),
+			'list.projecttype.created',
+		]);
 	});
 
 	it('a custom pattern is registered as the catalogue names it matches, never with its *', async () => {
-		setup.parameters = { ...setup.parameters, events: ['quote.approved'], customEvents: '*.deleted, SALE.*' };
+		setup.parameters = {
+			...setup.parameters,
+			events: ['quote.approved'],
+			customEvents: '*.deleted, SALE.*',
+		};
 		await call('create');
 		const registered = fake.webhooks.get(1)?.Events as string[];
 		const catalogue = superOfficeEvents.map((event) => event.value);
@@ -155,10 +233,18 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	});
 
 	it('a pattern no known event matches refuses activation, saying why, and registers nothing', async () => {
-		setup.parameters = { ...setup.parameters, events: ['quote.approved'], customEvents: 'list.*.created, webhook*.errors' };
+		setup.parameters = {
+			...setup.parameters,
+			events: ['quote.approved'],
+			customEvents: 'list.*.created, webhook*.errors',
+		};
 		const refused = call('create');
-		await expect(refused).rejects.toThrow("SuperOffice's Webhook API takes exact event names, not patterns");
-		await expect(refused).rejects.toThrow('“list.*.created”, “webhook*.errors” match none of the events this node knows');
+		await expect(refused).rejects.toThrow(
+			"SuperOffice's Webhook API takes exact event names, not patterns",
+		);
+		await expect(refused).rejects.toThrow(
+			'“list.*.created”, “webhook*.errors” match none of the events this node knows',
+		);
 		expect(fake.webhooks.size).toBe(0);
 		expect(fake.requests.filter((request) => request.method === 'POST')).toEqual([]);
 		// n8n asks checkExists first on activation: it refuses with the same message
@@ -188,7 +274,11 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(await call('checkExists')).toBe(true);
 		expect(fake.webhooks.get(1)?.State).toBe('Active');
 		const put = fake.requests.find((request) => request.method === 'PUT');
-		expect(put?.body).toMatchObject({ State: 'Active', TargetUrl: setup.webhookUrl, Secret: setup.staticData.superOfficeWebhookSecret });
+		expect(put?.body).toMatchObject({
+			State: 'Active',
+			TargetUrl: setup.webhookUrl,
+			Secret: setup.staticData.superOfficeWebhookSecret,
+		});
 	});
 
 	it('checkExists updates the events when the selection changed', async () => {
@@ -208,7 +298,10 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	it('delete removes the webhook at SuperOffice and forgets it', async () => {
 		await call('create');
 		expect(await call('delete')).toBe(true);
-		expect(fake.requests[fake.requests.length - 1]).toMatchObject({ method: 'DELETE', path: '/Cust12345/api/v1/Webhook/1' });
+		expect(fake.requests[fake.requests.length - 1]).toMatchObject({
+			method: 'DELETE',
+			path: '/Cust12345/api/v1/Webhook/1',
+		});
 		expect(fake.webhooks.size).toBe(0);
 		expect(setup.staticData).toEqual({});
 	});
@@ -226,27 +319,36 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		[401, 'SuperOffice did not accept the API credential (401)'],
 		[403, 'lacks the licence or rights to manage webhooks'],
 		[500, 'SuperOffice answered 500 when asked to create the webhook'],
-	])('when SuperOffice answers %i, activation fails with a readable error and nothing is registered', async (status, message) => {
-		fake.failWith = status;
-		await expect(call('create')).rejects.toThrow(message);
-		expect(fake.webhooks.size).toBe(0);
-		expect(setup.staticData).toEqual({});
-	});
+	])(
+		'when SuperOffice answers %i, activation fails with a readable error and nothing is registered',
+		async (status, message) => {
+			fake.failWith = status;
+			await expect(call('create')).rejects.toThrow(message);
+			expect(fake.webhooks.size).toBe(0);
+			expect(setup.staticData).toEqual({});
+		},
+	);
 
 	it('a tenant without the webhook agent gets an error naming it', async () => {
 		fake.webhookAgentEnabled = false;
-		await expect(call('create')).rejects.toThrow('check the API base URL (…/api/v1) and that the webhook agent is enabled');
+		await expect(call('create')).rejects.toThrow(
+			'check the API base URL (…/api/v1) and that the webhook agent is enabled',
+		);
 	});
 
 	it('an HTTP target refused by SuperOffice gets an error about HTTPS', async () => {
 		fake.requireHttps = true;
-		await expect(call('create')).rejects.toThrow('SuperOffice demands an HTTPS target URL with a valid certificate');
+		await expect(call('create')).rejects.toThrow(
+			'SuperOffice demands an HTTPS target URL with a valid certificate',
+		);
 		expect(fake.webhooks.size).toBe(0);
 	});
 
 	it('a test event n8n does not answer gets an error saying n8n must be reachable', async () => {
 		receiverStatus = 502;
-		await expect(call('create')).rejects.toThrow(`SuperOffice could not deliver its test event to ${setup.webhookUrl}`);
+		await expect(call('create')).rejects.toThrow(
+			`SuperOffice could not deliver its test event to ${setup.webhookUrl}`,
+		);
 		expect(fake.webhooks.size).toBe(0);
 		expect(setup.staticData).toEqual({});
 	});
@@ -254,27 +356,84 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	it('with SuperOffice Online, an HTTP production URL is refused before asking SuperOffice', async () => {
 		const requests: string[] = [];
 		const staticData: IDataObject = {};
-		const target = { name: 'n8n', url: 'http://localhost:5678/webhook/x/superoffice', events: ['quote.sent'] };
+		const target = {
+			name: 'n8n',
+			url: 'http://localhost:5678/webhook/x/superoffice',
+			events: ['quote.sent'],
+		};
 		const context = hookContext({
 			...setup,
 			parameters: { ...setup.parameters, authentication: 'oAuth2' },
-			credentials: { superOfficeOAuth2Api: { baseUrl: 'https://online.superoffice.com/Cust12345/api/v1', oauthTokenData: { access_token: 'x' } } },
+			credentials: {
+				superOfficeOAuth2Api: {
+					baseUrl: 'https://online.superoffice.com/Cust12345/api/v1',
+					oauthTokenData: { access_token: 'x' },
+				},
+			},
 			webhookUrl: target.url,
 		});
-		context.helpers.httpRequestWithAuthentication = (async (_type: string, options: IHttpRequestOptions) => {
+		context.helpers.httpRequestWithAuthentication = (async (
+			_type: string,
+			options: IHttpRequestOptions,
+		) => {
 			requests.push(options.url);
 			return { statusCode: 500, body: {} };
 		}) as never;
-		await expect(node.webhookMethods.default.create.call(context)).rejects.toThrow('SuperOffice Online only delivers webhooks to HTTPS addresses');
+		await expect(node.webhookMethods.default.create.call(context)).rejects.toThrow(
+			'SuperOffice Online only delivers webhooks to HTTPS addresses',
+		);
 		expect(requests).toEqual([]);
 		expect(staticData).toEqual({});
 	});
 
 	it('the OAuth2 credential sends its access token', async () => {
 		setup.parameters = { ...setup.parameters, authentication: 'oAuth2' };
-		setup.credentials = { superOfficeOAuth2Api: { baseUrl: fake.baseUrl, oauthTokenData: { access_token: TOKEN } } };
+		onlineFake = fake;
+		setup.credentials = {
+			superOfficeOAuth2Api: {
+				baseUrl: `${ONLINE_ORIGIN}/Cust12345/api/v1`,
+				oauthTokenData: { access_token: TOKEN },
+			},
+		};
 		expect(await call('create')).toBe(true);
 		expect(fake.webhooks.size).toBe(1);
+	});
+
+	it('a redirect is not followed with the credential: activation fails saying so, and the other address hears nothing', async () => {
+		const elsewhere = await startFakeSuperOffice({});
+		try {
+			fake.redirectTo = elsewhere.origin;
+			const refused = call('create');
+			await expect(refused).rejects.toThrow("SuperOffice's API answered with a redirect (307");
+			await expect(refused).rejects.toThrow('n8n does not follow redirects with your credential');
+			expect(elsewhere.requests).toEqual([]);
+			expect(fake.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+		} finally {
+			await elsewhere.close();
+		}
+	});
+
+	it('an http:// on-site address is refused unless the credential allows plain HTTP', async () => {
+		setup.credentials = {
+			superOfficeApi: { baseUrl: fake.baseUrl, authType: 'bearer', accessToken: TOKEN },
+		};
+		await expect(call('create')).rejects.toThrow('would travel unencrypted');
+		expect(fake.requests).toEqual([]);
+		setup.credentials.superOfficeApi.allowHttp = true;
+		expect(await call('create')).toBe(true);
+	});
+
+	it('an OAuth2 (SuperOffice Online) address must be https://', async () => {
+		setup.parameters = { ...setup.parameters, authentication: 'oAuth2' };
+		setup.credentials = {
+			superOfficeOAuth2Api: {
+				baseUrl: fake.baseUrl,
+				allowHttp: true,
+				oauthTokenData: { access_token: TOKEN },
+			},
+		};
+		await expect(call('create')).rejects.toThrow('must start with https://');
+		expect(fake.requests).toEqual([]);
 	});
 
 	it('manual registration does nothing at SuperOffice', async () => {
@@ -288,11 +447,20 @@ describe('SuperOffice Trigger: automatic registration', () => {
 
 describe('SuperOffice API credentials', () => {
 	it.each([
-		[{ authType: 'ticket', ticketToken: '7T:abc', appToken: 'app' }, { Authorization: 'SOTicket 7T:abc', 'SO-AppToken': 'app' }],
+		[
+			{ authType: 'ticket', ticketToken: '7T:abc', appToken: 'app' },
+			{ Authorization: 'SOTicket 7T:abc', 'SO-AppToken': 'app' },
+		],
 		[{ authType: 'bearer', accessToken: 'tok' }, { Authorization: 'Bearer tok' }],
-		[{ authType: 'basic', username: 'ada', password: 'pw' }, { Authorization: `Basic ${Buffer.from('ada:pw').toString('base64')}` }],
+		[
+			{ authType: 'basic', username: 'ada', password: 'pw' },
+			{ Authorization: `Basic ${Buffer.from('ada:pw').toString('base64')}` },
+		],
 	])('%j authenticates with %j', async (credentials, headers) => {
-		const options = await onSiteCredential.authenticate(credentials, { url: 'https://x/api/v1/Webhook', headers: { Accept: 'application/json' } });
+		const options = await onSiteCredential.authenticate(credentials, {
+			url: 'https://x/api/v1/Webhook',
+			headers: { Accept: 'application/json' },
+		});
 		expect(options.headers).toEqual({ Accept: 'application/json', ...headers });
 	});
 
@@ -303,7 +471,12 @@ describe('SuperOffice API credentials', () => {
 
 describe('registration errors', () => {
 	it('keep SuperOffice’s own words', () => {
-		expect(describeFailure('create', { statusCode: 400, body: { Error: 'BadRequest', Message: 'Events must be a non-empty array' } }).message).toBe(
+		expect(
+			describeFailure('create', {
+				statusCode: 400,
+				body: { Error: 'BadRequest', Message: 'Events must be a non-empty array' },
+			}).message,
+		).toBe(
 			'SuperOffice answered 400 when asked to create the webhook. SuperOffice said: “Events must be a non-empty array”',
 		);
 	});
@@ -311,11 +484,18 @@ describe('registration errors', () => {
 	it('register and ensureRegistered work on any API function', async () => {
 		const calls: string[] = [];
 		const staticData: IDataObject = {};
-		const target = { name: 'n', url: 'https://n8n.example.com/webhook/x/superoffice', events: ['quote.sent'] };
+		const target = {
+			name: 'n',
+			url: 'https://n8n.example.com/webhook/x/superoffice',
+			events: ['quote.sent'],
+		};
 		const api = async (method: string, path: string) => {
 			calls.push(`${method} ${path}`);
 			if (method === 'POST') return { statusCode: 201, body: { WebhookId: 7 } };
-			return { statusCode: 200, body: { WebhookId: 7, State: 'Active', TargetUrl: target.url, Events: ['quote.sent'] } };
+			return {
+				statusCode: 200,
+				body: { WebhookId: 7, State: 'Active', TargetUrl: target.url, Events: ['quote.sent'] },
+			};
 		};
 		await register(api, staticData, target);
 		expect(await ensureRegistered(api, staticData, target)).toBe(true);
