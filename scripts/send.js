@@ -27,8 +27,10 @@ function usage() {
 Options:
   --url <url>           where to post (default: the local n8n started by npm start)
   --test                post to the test URL (/webhook-test/...) instead of the production URL
-  --secret <value>      the secret: a header value, a signing secret (whsec_...) or a webhook secret
-                        (default: the local secrets written by npm start)
+  --secret-file <path>  a file holding the secret (a header value, a signing secret whsec_... or a
+                        webhook secret) on its first line; or set CRM_TRIGGERS_SECRET. Never on the
+                        command line, where other users see it (default: the local secrets written
+                        by npm start)
   --header-name <name>  the header name, for senders authenticated by a header
   --file <payload.json> send this body instead of the sample (its own ids are replaced unless --keep-ids)
   --repeat <n>          send n times, each with a fresh event id (default 1)
@@ -41,6 +43,8 @@ Options:
 const OPTIONS = {
 	url: { type: 'string' },
 	test: { type: 'boolean' },
+	'secret-file': { type: 'string' },
+	// refused with a message: a secret on the command line is visible to other users
 	secret: { type: 'string' },
 	'header-name': { type: 'string' },
 	file: { type: 'string' },
@@ -64,14 +68,28 @@ function localState() {
 	return undefined;
 }
 
-/** The credential to authenticate with: the local one, with --secret and --header-name laid over it. */
+/** The secret given with --secret-file or CRM_TRIGGERS_SECRET, if any. */
+function givenSecret(values) {
+	if (values.secret !== undefined) {
+		throw new Error(
+			'--secret is not accepted: a secret on the command line is visible to other users of this machine (ps) and stays in your shell history. Put it in a file and pass --secret-file <path>, or set CRM_TRIGGERS_SECRET.',
+		);
+	}
+	if (values['secret-file'] !== undefined) {
+		return fs.readFileSync(values['secret-file'], 'utf8').split(/\r?\n/)[0];
+	}
+	return process.env.CRM_TRIGGERS_SECRET || undefined;
+}
+
+/** The credential to authenticate with: the local one, with the given secret and --header-name laid over it. */
 function credentialFor(definition, values, state) {
 	if (values['no-auth']) return undefined;
 	const local = state?.secrets?.[definition.key] ?? {};
-	if (values.secret === undefined) {
+	const secret = givenSecret(values);
+	if (secret === undefined) {
 		if (Object.keys(local).length === 0)
 			throw new Error(
-				`No secret for ${definition.key}: pass --secret, or start the local n8n with npm start`,
+				`No secret for ${definition.key}: pass --secret-file or set CRM_TRIGGERS_SECRET, or start the local n8n with npm start`,
 			);
 		return { ...local, ...(values['header-name'] ? { headerName: values['header-name'] } : {}) };
 	}
@@ -80,9 +98,9 @@ function credentialFor(definition, values, state) {
 		return {
 			headerName:
 				values['header-name'] || local.headerName || `X-${definition.sender}-Webhook-Token`,
-			headerSecret: values.secret,
+			headerSecret: secret,
 		};
-	return values.secret;
+	return secret;
 }
 
 async function main() {

@@ -7,6 +7,7 @@
 // N8N_LOCAL_FOLDER moves n8n's data (~/.n8n-nodes-crm-triggers by default).
 'use strict';
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -29,8 +30,30 @@ function readState() {
 	}
 }
 
+/** The setup file holds the owner's password, the API key and the secrets: the owner's alone. */
 function writeState(state) {
 	fs.writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+	// a file that existed before keeps its mode through writeFileSync
+	fs.chmodSync(stateFile, 0o600);
+}
+
+/** A random password n8n accepts (8+ characters, a digit, an upper-case letter). */
+function newPassword() {
+	return `Local-${crypto.randomBytes(18).toString('base64url')}-7N`;
+}
+
+/**
+ * Owner-only permissions on the folder and everything n8n keeps in it (its database, settings
+ * file with the encryption key, log), and on files an older version left readable by others.
+ */
+function restrictPermissions(folder) {
+	fs.chmodSync(folder, 0o700);
+	for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
+		if (entry.isSymbolicLink()) continue;
+		const file = path.join(entry.parentPath ?? entry.path, entry.name);
+		if (file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+		fs.chmodSync(file, entry.isDirectory() ? 0o700 : 0o600);
+	}
 }
 
 async function ensureWorkflows(instance, state) {
@@ -62,7 +85,7 @@ function printSummary(instance, state) {
 		`n8n ${instance.runtime.version} is running with ${n8n.PACKAGE.name} installed.`,
 		'',
 		`  Editor:   ${instance.baseUrl}`,
-		`  Login:    ${n8n.OWNER.email} / ${n8n.OWNER.password}`,
+		`  Login:    ${n8n.OWNER.email} / ${state.ownerPassword}   (kept in ${stateFile}, readable by you alone)`,
 		'',
 		'  Example workflows (active) and their production webhook URLs:',
 	];
@@ -92,19 +115,28 @@ function printSummary(instance, state) {
 }
 
 async function main() {
+	// Whatever n8n and this script create from here (database, settings, log) is the owner's alone.
+	process.umask(0o077);
 	const runtime = n8n.ensureN8n(line);
-	fs.mkdirSync(home, { recursive: true });
+	fs.mkdirSync(home, { recursive: true, mode: 0o700 });
 	const state = readState();
-	state.encryptionKey =
-		state.encryptionKey || require('node:crypto').randomBytes(24).toString('hex');
+	state.encryptionKey = state.encryptionKey || crypto.randomBytes(24).toString('hex');
+	// An owner created by an older version kept the fixed password it was given: it stays.
+	state.ownerPassword =
+		state.ownerPassword ||
+		(fs.existsSync(path.join(home, '.n8n')) ? n8n.OWNER.password : newPassword());
 	writeState(state);
 
 	n8n.installPackage(home, n8n.packPackage(path.join(home, 'pack')));
+	restrictPermissions(home);
 	const instance = new n8n.N8nInstance({
 		runtime,
 		userFolder: home,
 		port,
 		encryptionKey: state.encryptionKey,
+		owner: { ...n8n.OWNER, password: state.ownerPassword },
+		// n8n checks its settings file is readable by its owner alone
+		env: { N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true' },
 	});
 
 	let stopping = false;

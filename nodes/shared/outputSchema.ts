@@ -11,6 +11,8 @@ export const validationSchema = z
 		valid: z.boolean(),
 		unknownEvent: z.boolean().optional(),
 		issues: z.array(z.object({ path: z.string(), message: z.string() })),
+		/** Differences beyond the first ones listed in `issues`. */
+		moreIssues: z.number().optional(),
 		/** A field the sender itself named `_validation`, kept here. */
 		sent: z.looseObject({}).optional(),
 	})

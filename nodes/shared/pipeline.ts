@@ -50,6 +50,10 @@ function withValidation(json: IDataObject, event: AcceptedEvent): IDataObject {
 	const validation: IDataObject = { valid: event.issues.length === 0 };
 	if (!event.known) validation.unknownEvent = true;
 	validation.issues = event.issues;
+	// Only the first few differences are described; how many more there are is said.
+	if (event.issueCount > event.issues.length) {
+		validation.moreIssues = event.issueCount - event.issues.length;
+	}
 	if (sent) validation.sent = json._validation;
 	json._validation = validation;
 	return json;
@@ -232,9 +236,11 @@ export async function receiveWebhook(
 		});
 	}
 
-	const issues = findIssues(schema ?? spec.unknownEventSchema, body);
-	if (issues.length > 0) {
-		const summary = issues.map((issue) => issue.message).join('; ');
+	const { issues, count: issueCount } = findIssues(schema ?? spec.unknownEventSchema, body);
+	if (issueCount > 0) {
+		const listed = issues.map((issue) => issue.message).join('; ');
+		const summary =
+			issueCount > issues.length ? `${listed}; and ${issueCount - issues.length} more` : listed;
 		if (settings.rejectInvalid) {
 			return reply(context, 422, {
 				status: 'rejected',
@@ -255,7 +261,7 @@ export async function receiveWebhook(
 
 	if (eventKey !== undefined) rememberEvent(staticData, scope, seen, eventKey);
 
-	const event: AcceptedEvent = { body, headers, name, id, known, issues };
+	const event: AcceptedEvent = { body, headers, name, id, known, issues, issueCount };
 	let items = spec.toItems(event, settings.options).map((json) => withValidation(json, event));
 	const accepted: ReplyBody = {
 		status: 'accepted',

@@ -40,7 +40,10 @@ export interface AcceptedEvent {
 	id: string | undefined;
 	/** Whether the event is in the sender's catalogue. */
 	known: boolean;
+	/** The first differences from the documented schema (at most MAX_REPORTED_ISSUES)… */
 	issues: ValidationIssue[];
+	/** …and how many there are in all. */
+	issueCount: number;
 }
 
 /** Where a delivery carries a value: a top-level body field, else a header (either may be left out). */

@@ -244,6 +244,8 @@ class N8nInstance {
 		this.extraEnv = options.env || {};
 		this.logFile = options.logFile || path.join(this.userFolder, 'n8n.log');
 		this.baseUrl = `http://localhost:${this.port}`;
+		/** The owner account: a throw-away one for tests; `npm start` passes one with its own password. */
+		this.owner = options.owner || OWNER;
 		this.child = undefined;
 		this.cookie = undefined;
 		this.apiKey = undefined;
@@ -372,16 +374,17 @@ class N8nInstance {
 
 	/** Creates the owner account (first start of a fresh user folder) or logs in as the owner. */
 	async signIn() {
+		const owner = this.owner;
 		try {
-			await this.request('POST', '/rest/owner/setup', { body: OWNER, auth: 'none' });
+			await this.request('POST', '/rest/owner/setup', { body: owner, auth: 'none' });
 		} catch (error) {
 			if (error.status !== 400) throw error;
 			await this.request('POST', '/rest/login', {
-				body: { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password },
+				body: { emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password },
 				auth: 'none',
 			});
 		}
-		return OWNER;
+		return owner;
 	}
 
 	/** Creates an API key for the public API, with every scope the owner may have. */

@@ -4,7 +4,12 @@
 
 const { startEnvironment } = require('../../scripts/lib/environment');
 const { importExamples, loadExamples } = require('../../scripts/lib/examples');
-const { LINES, triggerItems } = require('../../scripts/lib/n8n');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, spawnSync } = require('node:child_process');
+
+const { LINES, OWNER, freePort, triggerItems } = require('../../scripts/lib/n8n');
 const { NodeHelpers, Workflow } = require('n8n-workflow');
 
 const { loadSamples, sample, sender, senders, wireOf } = require('../../scripts/lib/registry');
@@ -1071,6 +1076,113 @@ function defineSuite(line) {
 				}
 			},
 		);
+
+		if (line === 1) {
+			step(
+				'npm start: a random owner password in a setup file only its owner can read, owner-only data, n8n’s permission checks on; npm run send takes secrets from a file, never the command line',
+				async () => {
+					const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-triggers-start-'));
+					const home = path.join(folder, 'local-n8n-1');
+					// a setup file left readable by others by an older version
+					fs.mkdirSync(home, { recursive: true, mode: 0o755 });
+					fs.writeFileSync(path.join(home, 'local-setup.json'), '{}', { mode: 0o644 });
+					const port = await freePort();
+					const child = spawn(process.execPath, ['scripts/start.js'], {
+						cwd: path.resolve(__dirname, '..', '..'),
+						env: {
+							...process.env,
+							N8N_LOCAL_FOLDER: folder,
+							N8N_PORT: String(port),
+							N8N_LINE: '1',
+						},
+						detached: true,
+						stdio: ['ignore', 'pipe', 'pipe'],
+					});
+					let output = '';
+					child.stdout.on('data', (chunk) => (output += chunk));
+					child.stderr.on('data', (chunk) => (output += chunk));
+					try {
+						const deadline = Date.now() + 240000;
+						while (
+							!output.includes('Stop with Ctrl-C') &&
+							Date.now() < deadline &&
+							child.exitCode === null
+						)
+							await new Promise((resolve) => setTimeout(resolve, 500));
+						expect(output).toContain('Stop with Ctrl-C');
+						const stateFile = path.join(home, 'local-setup.json');
+						const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+						expect((fs.statSync(stateFile).mode & 0o777).toString(8)).toBe('600');
+						expect((fs.statSync(home).mode & 0o777).toString(8)).toBe('700');
+						for (const file of ['database.sqlite', 'config', '../n8n.log']) {
+							const where = path.join(home, '.n8n', file);
+							if (file === 'config' && !fs.existsSync(where)) continue;
+							expect({ file, mode: (fs.statSync(where).mode & 0o777).toString(8) }).toEqual({
+								file,
+								mode: '600',
+							});
+						}
+						// a random password, not the fixed one of test instances, and it logs in
+						expect(state.ownerPassword).toMatch(/^Local-[\w-]{24}-7N$/);
+						expect(state.ownerPassword).not.toBe(OWNER.password);
+						const login = await fetch(`http://localhost:${port}/rest/login`, {
+							method: 'POST',
+							headers: { 'content-type': 'application/json' },
+							body: JSON.stringify({
+								emailOrLdapLoginId: OWNER.email,
+								email: OWNER.email,
+								password: state.ownerPassword,
+							}),
+						});
+						expect(login.status).toBe(200);
+						const fixed = await fetch(`http://localhost:${port}/rest/login`, {
+							method: 'POST',
+							headers: { 'content-type': 'application/json' },
+							body: JSON.stringify({
+								emailOrLdapLoginId: OWNER.email,
+								email: OWNER.email,
+								password: OWNER.password,
+							}),
+						});
+						expect(fixed.status).toBe(401);
+						// n8n ran with its settings-file permission check on, and had nothing to complain about
+						const log = fs.readFileSync(path.join(home, 'n8n.log'), 'utf8');
+						expect(log).not.toMatch(/Permissions 0\d+ for n8n settings file .* are too wide/);
+
+						// npm run send: --secret is refused; --secret-file works
+						const send = (args, env = {}) =>
+							spawnSync(process.execPath, ['scripts/send.js', 'qondor', 'OfferSentV1', ...args], {
+								cwd: path.resolve(__dirname, '..', '..'),
+								env: { ...process.env, N8N_LOCAL_FOLDER: folder, ...env },
+								encoding: 'utf8',
+							});
+						const refused = send(['--secret', state.secrets.qondor.headerSecret]);
+						expect(refused.status).not.toBe(0);
+						expect(refused.stderr).toContain('--secret is not accepted');
+						const secretFile = path.join(folder, 'qondor.secret');
+						fs.writeFileSync(secretFile, `${state.secrets.qondor.headerSecret}\n`, { mode: 0o600 });
+						const sent = send(['--secret-file', secretFile]);
+						expect({ status: sent.status, out: sent.stdout }).toEqual({
+							status: 0,
+							out: expect.stringContaining('200'),
+						});
+					} finally {
+						try {
+							process.kill(-child.pid, 'SIGINT');
+						} catch {
+							// already stopped
+						}
+						await new Promise((resolve) => {
+							if (child.exitCode !== null) resolve(undefined);
+							child.once('exit', resolve);
+							setTimeout(resolve, 60000);
+						});
+						fs.rmSync(folder, { recursive: true, force: true });
+					}
+				},
+				300000,
+			);
+		}
 
 		step('no secret appears in n8n’s log', async () => {
 			const log = env.log();

@@ -113,3 +113,51 @@ describe('a sender cannot pass for the trigger', () => {
 		expect(outcome.items?.[0]._validation).toEqual({ valid: true, issues: [], sent: forged });
 	});
 });
+
+describe('bounded work per event, whatever the body', () => {
+	const credential = newCredential('qondor');
+	const many = () => ({
+		...sample('qondor', 'BookingConfirmedV1'),
+		participants: Array.from({ length: 200000 }, (_, i) => i),
+	});
+
+	it('200,000 schema violations: the item lists 20 and counts the rest; the log line stays short', async () => {
+		const logs: LogEntry[] = [];
+		const event = freshEvent('qondor', many());
+		const outcome = await runWebhook(
+			new QondorTrigger(),
+			signedRequest('qondor', event.body, credential),
+			{
+				parameters: defaultParameters('qondor') as IDataObject,
+				credentials: { qondorWebhookApi: credential },
+				logs,
+			},
+		);
+		expect(outcome.statusCode).toBe(200);
+		const validation = outcome.items?.[0]._validation as IDataObject;
+		expect(validation.issues).toHaveLength(20);
+		expect(validation.moreIssues).toBe(199980);
+		const warnings = logs.filter((entry) => entry.level === 'warn');
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0].message).toContain('and 199980 more');
+		expect(warnings[0].message.length).toBeLessThan(8000);
+	});
+
+	it('with Reject Invalid Payloads, the 422 answer is as short', async () => {
+		const event = freshEvent('qondor', many());
+		const outcome = await runWebhook(
+			new QondorTrigger(),
+			signedRequest('qondor', event.body, credential),
+			{
+				parameters: {
+					...(defaultParameters('qondor') as IDataObject),
+					settings: { rejectInvalid: true },
+				},
+				credentials: { qondorWebhookApi: credential },
+			},
+		);
+		expect(outcome.statusCode).toBe(422);
+		expect(String(outcome.body?.message)).toContain('and 199980 more');
+		expect(JSON.stringify(outcome.body).length).toBeLessThan(8000);
+	});
+});
