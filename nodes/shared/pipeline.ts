@@ -5,6 +5,8 @@ import { headerValue, readDelivery, reply } from './http';
 import type { ReplyBody, RequestHeaders } from './http';
 import type {
 	AcceptedEvent,
+	Arrival,
+	AuthResult,
 	Authenticator,
 	EventSelection,
 	SenderDefinition,
@@ -137,6 +139,44 @@ export async function receiveWebhook(
 	spec: SenderDefinition,
 	settings: ReceiveSettings,
 ): Promise<IWebhookResponseData> {
+	const { headers } = context.getRequestObject() as unknown as { headers: RequestHeaders };
+	const handshakeReply = () =>
+		reply(context, 200, {
+			status: 'ok',
+			reason: 'handshake',
+			message: `${spec.sender} connection check received`,
+		});
+
+	// Checked twice: on the headers alone before the body is read (a missing or wrong header, a
+	// stale timestamp costs no read of up to n8n's 16 MiB), then with the body.
+	let authenticate = settings.authenticate;
+	let rechecked = false;
+	const check = async (arrival: Arrival): Promise<AuthResult> => {
+		let result = authenticate(arrival);
+		if (!result.ok && !rechecked && settings.recheck !== undefined) {
+			// The secret may have been changed in n8n since this process read it.
+			rechecked = true;
+			const fresh = await settings.recheck();
+			if (fresh !== undefined) {
+				authenticate = fresh;
+				result = fresh(arrival);
+			}
+		}
+		return result;
+	};
+	const refuse = (auth: Extract<AuthResult, { ok: false }>) => {
+		if (auth.handshakesOnly && spec.isHandshake(headers)) return handshakeReply();
+		if (auth.statusCode === 500) context.logger.error(`${spec.sender} trigger: ${auth.message}`);
+		return reply(context, auth.statusCode, {
+			status: 'rejected',
+			reason: auth.reason,
+			message: auth.message,
+		});
+	};
+
+	const early = await check({ headers });
+	if (!early.ok) return refuse(early);
+
 	const read = await readDelivery(context);
 	if (!read.ok) {
 		return reply(context, read.statusCode, {
@@ -146,30 +186,8 @@ export async function receiveWebhook(
 		});
 	}
 	const { delivery } = read;
-	const { headers } = delivery;
-
-	const handshakeReply = () =>
-		reply(context, 200, {
-			status: 'ok',
-			reason: 'handshake',
-			message: `${spec.sender} connection check received`,
-		});
-
-	let auth = settings.authenticate(delivery);
-	if (!auth.ok && settings.recheck !== undefined) {
-		// The secret may have been changed in n8n since this process read it.
-		const fresh = await settings.recheck();
-		if (fresh !== undefined) auth = fresh(delivery);
-	}
-	if (!auth.ok) {
-		if (auth.handshakesOnly && spec.isHandshake(headers)) return handshakeReply();
-		if (auth.statusCode === 500) context.logger.error(`${spec.sender} trigger: ${auth.message}`);
-		return reply(context, auth.statusCode, {
-			status: 'rejected',
-			reason: auth.reason,
-			message: auth.message,
-		});
-	}
+	const auth = await check(delivery);
+	if (!auth.ok) return refuse(auth);
 
 	const refuseContent = (reason: string, message: string) => {
 		if (spec.acknowledgeContentErrors) {

@@ -29,8 +29,18 @@ export type AuthResult =
 	| { ok: true }
 	| { ok: false; statusCode: 401 | 500; reason: string; message: string; handshakesOnly?: boolean };
 
-/** Checks a delivery against the secret or header the user configured. */
-export type Authenticator = (delivery: Delivery) => AuthResult;
+/**
+ * A request as far as it has been read: its headers, and its body once read. Checked first
+ * without the body: an authenticator then checks what headers alone can tell (presence, header
+ * values, timestamps) and answers ok for the rest.
+ */
+export interface Arrival {
+	headers: RequestHeaders;
+	raw?: Buffer;
+}
+
+/** Checks a request against the secret or header the user configured. */
+export type Authenticator = (arrival: Arrival | Delivery) => AuthResult;
 
 /** Everything known about an accepted event when it is turned into items. */
 export interface AcceptedEvent {

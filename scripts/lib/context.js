@@ -88,6 +88,15 @@ function createContext(request, setup = {}) {
 	if (setup.nodeCredentials) node.credentials = setup.nodeCredentials;
 	const mode = setup.mode ?? 'webhook';
 	const req = { headers: lowerCaseHeaders(request.headers), rawBody: request.raw, body: {} };
+	// `raw` as a function: the body is not read until the node asks n8n for it (readRawBody), as
+	// n8n does for nodes that take the raw body.
+	if (typeof request.raw === 'function') {
+		const read = request.raw;
+		req.rawBody = undefined;
+		req.readRawBody = async () => {
+			req.rawBody = await read();
+		};
+	}
 	const response = new RecordedResponse();
 	const context = {
 		getRequestObject: () => req,

@@ -60,7 +60,8 @@ export function toBytes(body: string | Buffer | IDataObject | unknown[]): Buffer
 
 export async function runWebhook(
 	node: INodeType,
-	request: { headers: Headers; raw: Buffer },
+	/** `raw` as a function: the body is read only when the node asks n8n for it. */
+	request: { headers: Headers; raw: Buffer | (() => Promise<Buffer>) },
 	setup: NodeSetup = {},
 ): Promise<Outcome> {
 	return (await run(node, request, setup)) as Outcome;

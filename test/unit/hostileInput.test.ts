@@ -1,10 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CrmEventTrigger } from '../../nodes/CrmEvent/CrmEventTrigger.node';
+import { triggers } from '../../nodes/senders';
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
 import { MIN_HEADER_SECRET_LENGTH } from '../../nodes/shared/auth';
 import { MAX_TOLERANCE_SECONDS, testSigningCredential } from '../../nodes/shared/standardWebhooks';
-import { sample } from '../../scripts/lib/registry';
+import { loadSamples, sample } from '../../scripts/lib/registry';
 import { freshEvent, newCredential, signedRequest } from '../../scripts/lib/senders';
 import { defaultParameters } from '../../scripts/lib/setup';
 import { runWebhook } from '../helpers/harness';
@@ -160,4 +161,97 @@ describe('bounded work per event, whatever the body', () => {
 		expect(String(outcome.body?.message)).toContain('and 199980 more');
 		expect(JSON.stringify(outcome.body).length).toBeLessThan(8000);
 	});
+});
+
+describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as const))(
+	'%s: what headers can tell is checked before the body is read',
+	(_name, Trigger) => {
+		const definition = Trigger.sender;
+		const type = definition.authentication.choices[0].credential!;
+		const credential = newCredential(definition);
+		const body = Object.values(loadSamples(definition)).find(
+			(candidate) =>
+				!definition.isHandshake(
+					{},
+					candidate,
+					String(candidate[definition.event.name.field!] ?? ''),
+				),
+		)!;
+
+		async function send(headers: Record<string, string>, raw: Buffer) {
+			const read = jest.fn(async () => raw);
+			const outcome = await runWebhook(
+				new Trigger(),
+				{ headers, raw: read },
+				{
+					parameters: defaultParameters(definition) as IDataObject,
+					credentials: { [type]: credential },
+				},
+			);
+			return {
+				status: outcome.statusCode,
+				reason: outcome.body?.reason,
+				reads: read.mock.calls.length,
+			};
+		}
+
+		it('a request without the authentication headers gets 401 and its body is never read', async () => {
+			const event = freshEvent(definition, body);
+			const { raw } = signedRequest(definition, event.body, credential, event.options);
+			expect(await send({ 'content-type': 'application/json' }, raw)).toMatchObject({
+				status: 401,
+				reads: 0,
+			});
+		});
+
+		it('a genuine request is read once and runs', async () => {
+			const event = freshEvent(definition, body);
+			const { raw, headers } = signedRequest(definition, event.body, credential, event.options);
+			expect(await send(headers, raw)).toEqual({ status: 200, reason: 'started', reads: 1 });
+		});
+	},
+);
+
+it('a wrong Qondor header value, and a CRM timestamp out of the window, are refused before the body is read', async () => {
+	const qondor = newCredential('qondor');
+	const event = freshEvent('qondor', sample('qondor', 'OfferSentV1'));
+	const request = signedRequest('qondor', event.body, {
+		...qondor,
+		headerSecret: `${qondor.headerSecret}x`,
+	});
+	const read = jest.fn(async () => request.raw);
+	const outcome = await runWebhook(
+		new QondorTrigger(),
+		{ headers: request.headers, raw: read },
+		{
+			parameters: defaultParameters('qondor') as IDataObject,
+			credentials: { qondorWebhookApi: qondor },
+		},
+	);
+	expect([outcome.statusCode, outcome.body?.reason, read.mock.calls.length]).toEqual([
+		401,
+		'wrong-header-value',
+		0,
+	]);
+
+	const crm = newCredential('crm');
+	const crmEvent = freshEvent('crm', sample('crm', 'deal.created'));
+	const stale = signedRequest('crm', crmEvent.body, crm, {
+		...crmEvent.options,
+		timestamp: Math.floor(Date.now() / 1000) - 3600,
+	});
+	const crmRead = jest.fn(async () => stale.raw);
+	const crmOutcome = await runWebhook(
+		new CrmEventTrigger(),
+		{ headers: stale.headers, raw: crmRead },
+		{
+			parameters: defaultParameters('crm') as IDataObject,
+			credentials: { crmEventWebhookApi: crm },
+		},
+	);
+	expect([crmOutcome.statusCode, crmOutcome.body?.reason, crmRead.mock.calls.length]).toEqual([
+		401,
+		'timestamp-out-of-window',
+		0,
+	]);
 });
