@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { CrmEventTrigger } from '../../nodes/CrmEvent/CrmEventTrigger.node';
 import { triggers } from '../../nodes/senders';
@@ -226,7 +226,7 @@ async function lazily(
 		{ headers: request.headers, raw: read },
 		{
 			parameters: defaultParameters(key) as IDataObject,
-			credentials: { [type]: credential as IDataObject },
+			credentials: { [type]: credential as ICredentialDataDecryptedObject },
 		},
 	);
 	return [outcome.statusCode, outcome.body?.reason, read.mock.calls.length];
