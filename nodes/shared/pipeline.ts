@@ -81,6 +81,36 @@ function describeLocation({ field, header }: WireLocation): string {
 
 type Parsed = { ok: true; body: IDataObject } | { ok: false; message: string };
 
+/**
+ * The deepest nesting of objects and arrays a body may have. Real events nest a few levels; a
+ * body nested a million levels deep parses, but the execution it would start breaks n8n itself
+ * (its execution API answers "Maximum call stack size exceeded" for the whole workflow).
+ */
+export const MAX_NESTING_DEPTH = 1000;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Whether the JSON text nests deeper than `limit` (one pass over the bytes, strings skipped). */
+function nestsDeeperThan(raw: Buffer, limit: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < raw.length; i++) {
+		const byte = raw[i];
+		if (inString) {
+			if (byte === BACKSLASH) i++;
+			else if (byte === QUOTE) inString = false;
+		} else if (byte === QUOTE) {
+			inString = true;
+		} else if (byte === 0x5b || byte === 0x7b) {
+			if (++depth > limit) return true;
+		} else if (byte === 0x5d || byte === 0x7d) {
+			depth--;
+		}
+	}
+	return false;
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function parseJsonObject(raw: Buffer): Parsed {
@@ -93,6 +123,12 @@ function parseJsonObject(raw: Buffer): Parsed {
 		return {
 			ok: false,
 			message: 'The request body is not valid UTF-8 text; expected a JSON object',
+		};
+	}
+	if (nestsDeeperThan(raw, MAX_NESTING_DEPTH)) {
+		return {
+			ok: false,
+			message: `The request body is nested more than ${MAX_NESTING_DEPTH} levels deep; events are not`,
 		};
 	}
 	let value: unknown;

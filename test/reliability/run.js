@@ -6,7 +6,10 @@
 //   2. load with duplicates: signed events at concurrency 20, 20 % re-sent, and copies sent at the
 //      same instant; every unique event runs exactly once;
 //   3. restart: a stream of events with n8n restarted in the middle;
-//   4. burst: n8n stopped gracefully at the peak of a burst; events answered 200 that never ran
+//   4. hostile bodies: 15 MiB of schema violations, a million levels of nesting, event names as
+//      long as allowed and far longer against multi-star patterns, each behind valid
+//      authentication: answers, time and memory added, and genuine events around them;
+//   5. burst: n8n stopped gracefully at the peak of a burst; events answered 200 that never ran
 //      are counted (none may be lost with In Memory Only on n8n 2.x, where n8n answers once it
 //      has the execution).
 // No secret may appear in any answer or in n8n's log. Exits non-zero on any failure.
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
 		load: { type: 'string' },
 		restart: { type: 'string' },
 		burst: { type: 'string' },
+		hostile: { type: 'boolean', default: true },
 	},
 });
 const scale = args.large ? 5 : 1;
@@ -54,6 +58,9 @@ const BAD = Number(args.bad ?? 5000 * scale);
 const LOAD = Number(args.load ?? 2000 * scale);
 const RESTART = Number(args.restart ?? 300 * scale);
 const BURST = Number(args.burst ?? 300 * scale);
+/** The bounds the README states for one hostile body: memory added to n8n, and time to answer. */
+const HOSTILE_MAX_MB = 1024;
+const HOSTILE_MAX_MS = 30000;
 
 const report = createReport();
 const { check } = report;
@@ -663,6 +670,183 @@ async function restartMidStream(env, random, summary) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. Hostile bodies behind valid authentication
+
+/** n8n's resident memory now, in MB (its main process). */
+function rssMb(env) {
+	try {
+		const status = require('node:fs').readFileSync(
+			`/proc/${env.instance.child.pid}/status`,
+			'utf8',
+		);
+		return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+	} catch {
+		return Number.NaN;
+	}
+}
+
+/** Sends one request while sampling n8n's memory: its answer, the time and the peak added. */
+async function measured(env, key, request) {
+	const baseline = rssMb(env);
+	let peak = baseline;
+	const sampler = setInterval(() => {
+		peak = Math.max(peak, rssMb(env));
+	}, 20);
+	const started = Date.now();
+	const result = await post(env, key, request);
+	const ms = Date.now() - started;
+	await sleep(500); // the execution it started
+	peak = Math.max(peak, rssMb(env));
+	clearInterval(sampler);
+	return { ...result, ms, addedMb: Math.round(peak - baseline) };
+}
+
+/**
+ * The worst bodies n8n lets through (up to its 16 MiB limit), each authenticated: 15 MiB of
+ * schema violations (a list of 3.6 million numbers where objects or strings belong), a field
+ * nested a million levels deep, and event names as long as allowed (and far longer) against
+ * multi-star patterns. n8n must stay up, memory and time stay bounded, and genuine events sent
+ * before and after still run exactly once.
+ */
+async function hostileBodies(env, random, summary) {
+	const patterns = 'hostilePatterns';
+	await env.addWorkflow(patterns, 'superoffice', {
+		webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4f91',
+		parameters: { events: [], customEvents: '*a*a*a*b, *.*.deleted, webhook*.errors' },
+		credentialData: env.secrets.superoffice,
+	});
+	const triggers = senders().map((definition) => definition.key);
+	const genuine = () =>
+		triggers.map((trigger) => ({ trigger, ...eventRequest(env, random, trigger) }));
+	const before = genuine();
+	for (const event of before) await post(env, event.trigger, event.build());
+
+	const megabytes = 15;
+	const numbers = (bytes) => Array.from({ length: Math.floor(bytes / 4.5) }, (_, i) => i % 1000);
+	const withBody = (key, change) => {
+		const event = newEvent(random, senderOf(env, key));
+		const request = signed(env, key, change(event.body), event.options);
+		// the event name is in the signed body; a copy in a header would be refused by Node.js (431)
+		for (const [name, value] of Object.entries(request.headers))
+			if (String(value).length > 1024) delete request.headers[name];
+		return request;
+	};
+	const nested = (depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+	const cases = [
+		{
+			name: `${megabytes} MiB of schema violations (Qondor booking, header)`,
+			key: 'qondor',
+			build: () => {
+				const event = newEvent(random, senderOf(env, 'qondor'), (body) =>
+					Array.isArray(body.participants),
+				);
+				return signed(
+					env,
+					'qondor',
+					{ ...event.body, participants: numbers(megabytes * 1024 * 1024) },
+					event.options,
+				);
+			},
+			expect: 'started',
+		},
+		{
+			name: `${megabytes} MiB of schema violations (SuperOffice, signed)`,
+			key: 'superoffice',
+			build: () =>
+				withBody('superoffice', (body) => ({ ...body, Changes: numbers(megabytes * 1024 * 1024) })),
+			expect: 'started',
+		},
+		{
+			name: 'a field nested 1,000,000 levels deep (CRM, signed)',
+			status: 400,
+			key: 'crm',
+			build: () => {
+				const event = newEvent(random, senderOf(env, 'crm'));
+				const text = JSON.stringify(event.body).replace(/}$/, `,"deep":${nested(1000000)}}`);
+				return signed(env, 'crm', text, event.options);
+			},
+			expect: 'invalid-body',
+		},
+		{
+			name: 'a 200-character event name against *a*a*a*b (SuperOffice, signed)',
+			key: patterns,
+			build: () => withBody(patterns, (body) => ({ ...body, Event: `${'a'.repeat(199)}c` })),
+			expect: 'not-selected',
+		},
+		{
+			name: `a ${megabytes} MiB event name (SuperOffice, signed)`,
+			key: patterns,
+			build: () =>
+				withBody(patterns, (body) => ({ ...body, Event: 'a'.repeat(megabytes * 1024 * 1024) })),
+			expect: 'invalid-event',
+		},
+	];
+	const results = [];
+	for (const testCase of cases) {
+		const result = await measured(env, testCase.key, testCase.build());
+		results.push({
+			name: testCase.name,
+			status: result.status,
+			reason: result.reason,
+			ms: result.ms,
+			addedMb: result.addedMb,
+		});
+		const status = testCase.status ?? 200;
+		check(
+			result.status === status && result.reason === testCase.expect,
+			`hostile body "${testCase.name}": expected ${status} ${testCase.expect}, got ${result.status} ${result.reason ?? result.text.slice(0, 200)}`,
+		);
+		check(
+			result.ms < HOSTILE_MAX_MS,
+			`hostile body "${testCase.name}" took ${result.ms} ms (bound ${HOSTILE_MAX_MS} ms)`,
+		);
+		check(
+			!(result.addedMb > HOSTILE_MAX_MB),
+			`hostile body "${testCase.name}" added ${result.addedMb} MB to n8n's memory (bound ${HOSTILE_MAX_MB} MB)`,
+		);
+	}
+	const health = await fetch(`${env.instance.baseUrl}/healthz`).then(
+		(response) => response.status,
+		() => 0,
+	);
+	check(health === 200, `n8n /healthz answered ${health} after the hostile bodies`);
+	const after = genuine();
+	for (const event of after) await post(env, event.trigger, event.build());
+	const deadline = Date.now() + SETTLE_MS;
+	let missing = [];
+	let doubled = [];
+	do {
+		await sleep(1000);
+		missing = [];
+		doubled = [];
+		for (const trigger of triggers) {
+			const executed = await executedIds(env, trigger);
+			for (const event of [...before, ...after].filter(
+				(candidate) => candidate.trigger === trigger,
+			)) {
+				const count = executed.get(event.id) ?? 0;
+				if (count === 0) missing.push(event.id);
+				if (count > 1) doubled.push(event.id);
+			}
+		}
+	} while (missing.length > 0 && Date.now() < deadline);
+	check(
+		missing.length === 0,
+		`hostile bodies: genuine events without an execution: ${missing.join(', ')}`,
+	);
+	check(
+		doubled.length === 0,
+		`hostile bodies: genuine events that ran twice: ${doubled.join(', ')}`,
+	);
+	summary.hostile = {
+		results,
+		genuine: before.length + after.length,
+		missing: missing.length,
+		doubled: doubled.length,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
 // 4. A graceful stop at the peak of a burst
 
 /** Executions per marked event id among a workflow's executions. */
@@ -800,6 +984,20 @@ function printSummary(summary, env) {
 			`  ran twice: ${restart.ranTwice}, re-sent ids recognised as duplicates after the restart: ${restart.resentDuplicatesRecognised}`,
 		);
 	}
+	if (summary.hostile) {
+		lines.push(
+			'',
+			'Hostile bodies behind valid authentication (one at a time; memory: n8n main process, peak added)',
+		);
+		for (const result of summary.hostile.results) {
+			lines.push(
+				`  ${result.name.padEnd(62)} ${result.status} ${String(result.reason).padEnd(13)} ${String(result.ms).padStart(6)} ms  +${result.addedMb} MB`,
+			);
+		}
+		lines.push(
+			`  genuine events before and after: ${summary.hostile.genuine}; without an execution: ${summary.hostile.missing}; ran twice: ${summary.hostile.doubled}`,
+		);
+	}
 	if (summary.burst) {
 		lines.push(
 			'',
@@ -839,6 +1037,7 @@ async function main() {
 		}
 		await badInput(env, random, summary);
 		await loadWithDuplicates(env, random, summary);
+		if (args.hostile !== false) await hostileBodies(env, random, summary);
 		env.instance.child.off('exit', crashed);
 		await restartMidStream(env, random, summary);
 		await burstThenStop(env, random, summary);

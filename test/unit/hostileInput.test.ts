@@ -257,3 +257,44 @@ it('a wrong Qondor header value, and a CRM timestamp out of the window, are refu
 		0,
 	]);
 });
+
+describe('nesting', () => {
+	const credential = newCredential('qondor');
+	const send = async (depth: number) => {
+		const event = freshEvent('qondor', sample('qondor', 'OfferSentV1'));
+		const text = JSON.stringify(event.body).replace(
+			/}$/,
+			`,"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+		);
+		const outcome = await runWebhook(
+			new QondorTrigger(),
+			signedRequest('qondor', text, credential),
+			{
+				parameters: defaultParameters('qondor') as IDataObject,
+				credentials: { qondorWebhookApi: credential },
+			},
+		);
+		return [outcome.statusCode, outcome.body?.reason];
+	};
+
+	it('a body nested 1,000 levels deep runs; one nested deeper is refused before it is parsed', async () => {
+		expect(await send(999)).toEqual([200, 'started']);
+		expect(await send(1000000)).toEqual([400, 'invalid-body']);
+	});
+
+	it('brackets inside strings do not count', async () => {
+		const event = freshEvent('qondor', {
+			...sample('qondor', 'OfferSentV1'),
+			note: '[[[[\\"{{{{'.repeat(500),
+		});
+		const outcome = await runWebhook(
+			new QondorTrigger(),
+			signedRequest('qondor', event.body, credential),
+			{
+				parameters: defaultParameters('qondor') as IDataObject,
+				credentials: { qondorWebhookApi: credential },
+			},
+		);
+		expect(outcome.statusCode).toBe(200);
+	});
+});
