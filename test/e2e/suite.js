@@ -693,11 +693,29 @@ function defineSuite(line) {
 							{ error: 'server-error', status: 500, requests: 3 },
 						],
 						['sale.deleted', 1021, undefined, { error: 'deleted', requests: 0 }],
+						// SuperOffice no longer accepts the credential's token
+						['person.created', 64, { revokeToken: true }, { error: 'unauthorized', status: 401 }],
+						// every try slower than its 5 seconds: the 15-second limit ends the read
+						[
+							'activity.changed',
+							69,
+							{ path: 'Appointment/', delayMs: 6000 },
+							{ error: 'timeout', status: null, requests: 3 },
+						],
+						// SuperOffice down: nothing listens any more (last: the fake is closed)
+						[
+							'document.changed',
+							880,
+							{ down: true },
+							{ error: 'unreachable', status: null, requests: 3 },
+						],
 					];
 					const answerMs = {};
 					for (const [index, [event, primaryKey, rule]] of cases.entries()) {
 						fake.recordRules.splice(0, fake.recordRules.length);
-						if (rule) fake.recordRules.push({ ...rule });
+						fake.auth = { type: 'bearer', token: rule?.revokeToken ? 'a-revoked-token' : token };
+						if (rule?.down) await fake.close();
+						else if (rule?.path) fake.recordRules.push({ ...rule });
 						const body = {
 							...sample('superoffice', 'quote.approved'),
 							EventId: `e2e-records-${index}`,
