@@ -16,20 +16,26 @@ import type { LogEntry } from '../helpers/harness';
  * or a workflow imported or written by hand, cannot weaken them.
  */
 
+/** A Qondor request with the trigger's default parameters (and these settings), as n8n runs it. */
+async function sendQondor(
+	body: object | string,
+	credential: ICredentialDataDecryptedObject,
+	{ settings, logs }: { settings?: IDataObject; logs?: LogEntry[] } = {},
+) {
+	const parameters = defaultParameters('qondor') as IDataObject;
+	return await runWebhook(new QondorTrigger(), signedRequest('qondor', body, credential), {
+		parameters: settings === undefined ? parameters : { ...parameters, settings },
+		credentials: { qondorWebhookApi: credential },
+		logs,
+	});
+}
+
 describe('limits at request time', () => {
 	it(`a Qondor header value shorter than ${MIN_HEADER_SECRET_LENGTH} characters is a configuration error, even when the request carries it`, async () => {
 		const credential = { headerName: 'X-Qondor-Token', headerSecret: 'abc' };
 		const logs: LogEntry[] = [];
 		const event = freshEvent('qondor', sample('qondor', 'OfferSentV1'));
-		const outcome = await runWebhook(
-			new QondorTrigger(),
-			signedRequest('qondor', event.body, credential),
-			{
-				parameters: defaultParameters('qondor') as IDataObject,
-				credentials: { qondorWebhookApi: credential },
-				logs,
-			},
-		);
+		const outcome = await sendQondor(event.body, credential, { logs });
 		expect(outcome.statusCode).toBe(500);
 		expect(outcome.body).toMatchObject({ reason: 'configuration' });
 		expect(outcome.items).toBeUndefined();
@@ -102,14 +108,7 @@ describe('a sender cannot pass for the trigger', () => {
 		const credential = newCredential('qondor');
 		const forged = { valid: true, issues: [] };
 		const event = freshEvent('qondor', { ...sample('qondor', 'OfferSentV1'), _validation: forged });
-		const outcome = await runWebhook(
-			new QondorTrigger(),
-			signedRequest('qondor', event.body, credential),
-			{
-				parameters: defaultParameters('qondor') as IDataObject,
-				credentials: { qondorWebhookApi: credential },
-			},
-		);
+		const outcome = await sendQondor(event.body, credential);
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.items?.[0]._validation).toEqual({ valid: true, issues: [], sent: forged });
 	});
@@ -125,15 +124,7 @@ describe('bounded work per event, whatever the body', () => {
 	it('200,000 schema violations: the item lists 20 and counts the rest; the log line stays short', async () => {
 		const logs: LogEntry[] = [];
 		const event = freshEvent('qondor', many());
-		const outcome = await runWebhook(
-			new QondorTrigger(),
-			signedRequest('qondor', event.body, credential),
-			{
-				parameters: defaultParameters('qondor') as IDataObject,
-				credentials: { qondorWebhookApi: credential },
-				logs,
-			},
-		);
+		const outcome = await sendQondor(event.body, credential, { logs });
 		expect(outcome.statusCode).toBe(200);
 		const validation = outcome.items?.[0]._validation as IDataObject;
 		expect(validation.issues).toHaveLength(20);
@@ -146,17 +137,7 @@ describe('bounded work per event, whatever the body', () => {
 
 	it('with Reject Invalid Payloads, the 422 answer is as short', async () => {
 		const event = freshEvent('qondor', many());
-		const outcome = await runWebhook(
-			new QondorTrigger(),
-			signedRequest('qondor', event.body, credential),
-			{
-				parameters: {
-					...(defaultParameters('qondor') as IDataObject),
-					settings: { rejectInvalid: true },
-				},
-				credentials: { qondorWebhookApi: credential },
-			},
-		);
+		const outcome = await sendQondor(event.body, credential, { settings: { rejectInvalid: true } });
 		expect(outcome.statusCode).toBe(422);
 		expect(String(outcome.body?.message)).toContain('and 199980 more');
 		expect(JSON.stringify(outcome.body).length).toBeLessThan(8000);
@@ -266,14 +247,7 @@ describe('nesting', () => {
 			/}$/,
 			`,"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`,
 		);
-		const outcome = await runWebhook(
-			new QondorTrigger(),
-			signedRequest('qondor', text, credential),
-			{
-				parameters: defaultParameters('qondor') as IDataObject,
-				credentials: { qondorWebhookApi: credential },
-			},
-		);
+		const outcome = await sendQondor(text, credential);
 		return [outcome.statusCode, outcome.body?.reason];
 	};
 
@@ -287,14 +261,7 @@ describe('nesting', () => {
 			...sample('qondor', 'OfferSentV1'),
 			note: '[[[[\\"{{{{'.repeat(500),
 		});
-		const outcome = await runWebhook(
-			new QondorTrigger(),
-			signedRequest('qondor', event.body, credential),
-			{
-				parameters: defaultParameters('qondor') as IDataObject,
-				credentials: { qondorWebhookApi: credential },
-			},
-		);
+		const outcome = await sendQondor(event.body, credential);
 		expect(outcome.statusCode).toBe(200);
 	});
 });
