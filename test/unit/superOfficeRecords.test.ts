@@ -1,12 +1,6 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IHttpRequestOptions,
-	INode,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 import { NodeHelpers, sleep } from 'n8n-workflow';
 
-import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/SuperOfficeApi.credentials';
 import { readRecord, retryAfterMs } from '../../nodes/SuperOffice/records';
 import type { RecordApi } from '../../nodes/SuperOffice/records';
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
@@ -14,6 +8,7 @@ import { sample } from '../../scripts/lib/registry';
 import { bodySignature } from '../../scripts/lib/senders';
 import { defaultParameters } from '../../scripts/lib/setup';
 import { startFakeSuperOffice } from '../fakes/superOffice';
+import { ONLINE_ORIGIN, superOfficeRequestHelper } from '../helpers/superOfficeApi';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
 
@@ -27,11 +22,8 @@ type Fake = Awaited<ReturnType<typeof startFakeSuperOffice>>;
 
 const TOKEN = 'example-token-for-the-fake';
 const REGISTERED = 'example-registered-value-for-the-fake';
-/** The address the OAuth2 credential of the tests names (SuperOffice Online is HTTPS only). */
-const ONLINE_ORIGIN = 'https://online.superoffice.test';
 const SECRET = 'superoffice-example-value-7788';
 const node = new SuperOfficeTrigger();
-const onSite = new SuperOfficeApiCredential();
 
 let fake: Fake;
 let eventCounter = 0;
@@ -43,46 +35,8 @@ afterEach(async () => {
 	await fake.close();
 });
 
-/** n8n's request helper: the credential's authentication, the time limit, status and headers. */
-function requestHelper(credentials: Record<string, ICredentialDataDecryptedObject>) {
-	return {
-		async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
-			const credential = credentials[type];
-			const request =
-				type === 'superOfficeApi'
-					? await onSite.authenticate(credential, options)
-					: {
-							...options,
-							headers: {
-								...options.headers,
-								Authorization: `Bearer ${String((credential.oauthTokenData as IDataObject).access_token)}`,
-							},
-						};
-			// the fake tenant answers over plain HTTP: the test's https:// "online" address is sent to it
-			const response = await fetch(request.url.replace(ONLINE_ORIGIN, fake.origin), {
-				redirect: request.disableFollowRedirect ? 'manual' : 'follow',
-				method: request.method,
-				headers: {
-					...(request.headers as Record<string, string>),
-					...(request.body ? { 'content-type': 'application/json' } : {}),
-				},
-				body: request.body === undefined ? undefined : JSON.stringify(request.body),
-				signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
-			});
-			const text = await response.text();
-			if (!response.ok && !options.ignoreHttpStatusErrors) {
-				throw Object.assign(new Error(`Request failed with status ${response.status}`), {
-					httpCode: String(response.status),
-				});
-			}
-			return {
-				statusCode: response.status,
-				body: text ? JSON.parse(text) : undefined,
-				headers: Object.fromEntries(response.headers.entries()),
-			};
-		},
-	};
-}
+const requestHelper = (credentials: Record<string, ICredentialDataDecryptedObject>) =>
+	superOfficeRequestHelper(credentials, () => fake.origin);
 
 function oAuth2Credential(token = TOKEN): ICredentialDataDecryptedObject {
 	return { baseUrl: `${ONLINE_ORIGIN}/Cust12345/api/v1`, oauthTokenData: { access_token: token } };

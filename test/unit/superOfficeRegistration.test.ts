@@ -11,6 +11,7 @@ import { describeFailure, ensureRegistered, register } from '../../nodes/SuperOf
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
 import { signedRequest } from '../../scripts/lib/senders';
 import { startFakeSuperOffice } from '../fakes/superOffice';
+import { ONLINE_ORIGIN, superOfficeRequestHelper } from '../helpers/superOfficeApi';
 import { sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { Outcome } from '../helpers/harness';
@@ -25,8 +26,6 @@ import { startServer } from '../helpers/server';
 type Fake = Awaited<ReturnType<typeof startFakeSuperOffice>>;
 
 const TOKEN = 'example-token-for-the-fake';
-/** The address an OAuth2 credential of the tests names (SuperOffice Online is HTTPS only). */
-const ONLINE_ORIGIN = 'https://online.superoffice.test';
 let onlineFake: { origin: string } | undefined;
 const node = new SuperOfficeTrigger();
 const onSiteCredential = new SuperOfficeApiCredential();
@@ -52,41 +51,7 @@ function hookContext(setup: Setup): IHookFunctions {
 			typeVersion: 1,
 			parameters: {},
 		}),
-		helpers: {
-			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
-				const credentials = setup.credentials[type];
-				let request = options;
-				if (type === 'superOfficeApi')
-					request = await onSiteCredential.authenticate(credentials, options);
-				else
-					request = {
-						...options,
-						headers: {
-							...options.headers,
-							Authorization: `Bearer ${String((credentials.oauthTokenData as IDataObject).access_token)}`,
-						},
-					};
-				// The fake tenant answers over plain HTTP: an https:// address of the test's "online" host is sent to it.
-				const response = await fetch(
-					request.url.replace(ONLINE_ORIGIN, onlineFake?.origin ?? ONLINE_ORIGIN),
-					{
-						method: request.method,
-						redirect: request.disableFollowRedirect ? 'manual' : 'follow',
-						headers: {
-							...(request.headers as Record<string, string>),
-							...(request.body ? { 'content-type': 'application/json' } : {}),
-						},
-						body: request.body === undefined ? undefined : JSON.stringify(request.body),
-					},
-				);
-				const text = await response.text();
-				return {
-					statusCode: response.status,
-					body: text ? JSON.parse(text) : undefined,
-					headers: Object.fromEntries(response.headers.entries()),
-				};
-			},
-		},
+		helpers: superOfficeRequestHelper(setup.credentials, () => onlineFake?.origin ?? ONLINE_ORIGIN),
 	};
 	return context as unknown as IHookFunctions;
 }
