@@ -10,7 +10,7 @@ const { parseArgs } = require('node:util');
 
 const { LOCAL_HOME } = require('./lib/n8n');
 const { loadSamples, sender, senders, wireOf } = require('./lib/registry');
-const { freshEvent, signedRequest } = require('./lib/senders');
+const { freshEvent, sentNow, signedRequest } = require('./lib/senders');
 
 /** The sample sent when none is named: the sender's first benchmark sample (its everyday event). */
 function defaultSample(definition) {
@@ -137,7 +137,7 @@ async function main() {
 	if (values.test) url = url.replace('/webhook/', '/webhook-test/');
 	const credential = credentialFor(definition, values, state);
 	// With --keep-ids every copy is the same event: the body as it is, one id for senders that carry it in a header.
-	const kept = { body, options: freshEvent(definition, body).options };
+	const kept = { body: sentNow(definition, body), options: freshEvent(definition, body).options };
 
 	for (let i = 0; i < Number(values.repeat); i++) {
 		const event = values['keep-ids'] ? kept : freshEvent(definition, body);

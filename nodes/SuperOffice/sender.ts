@@ -47,6 +47,14 @@ const deliverySchema = z.object({
 const seconds = (ms: number) => ms / 1000;
 
 /**
+ * The replay window on SuperOffice's signed Timestamp. SuperOffice tries each delivery 3 times,
+ * about 1 and 4 seconds apart, so a genuine event arrives within seconds of its Timestamp; five
+ * minutes leave room for queueing at SuperOffice and for clocks that differ.
+ */
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
+export const MAX_REPLAY_WINDOW_SECONDS = 3600;
+
+/**
  * Include Record, and the API credential that reads records: with the choices that register the
  * webhook, their credential; with Webhook Secret or None, the one picked under API for Records.
  * n8n shows a credential by conditions that must all hold (show) or of which one hides it
@@ -215,9 +223,18 @@ export const superOffice: SenderDefinition = {
 			},
 		],
 	},
+	// Only from the signed body: the X-SuperOffice-Event and -EventId headers are not signed, and a
+	// copy of a delivery with another EventId header would pass the de-duplication. They are
+	// still shown in _delivery.
 	event: {
-		name: { field: 'Event', header: 'X-SuperOffice-Event' },
-		id: { field: 'EventId', header: 'X-SuperOffice-EventId' },
+		name: { field: 'Event' },
+		id: { field: 'EventId' },
+		time: {
+			field: 'Timestamp',
+			option: 'replayWindowSeconds',
+			defaultSeconds: DEFAULT_REPLAY_WINDOW_SECONDS,
+			maxSeconds: MAX_REPLAY_WINDOW_SECONDS,
+		},
 	},
 	events: {
 		parameter: 'events',
@@ -243,6 +260,15 @@ export const superOffice: SenderDefinition = {
 			default: false,
 			description:
 				'Whether the test event SuperOffice sends when a webhook is saved starts the workflow. It is always answered with 200.',
+		},
+		{
+			displayName: 'Replay Window (Seconds)',
+			name: 'replayWindowSeconds',
+			type: 'number',
+			default: DEFAULT_REPLAY_WINDOW_SECONDS,
+			typeOptions: { minValue: 1, maxValue: MAX_REPLAY_WINDOW_SECONDS },
+			description:
+				'How far the Timestamp SuperOffice signs into each event may be from this server’s clock, either way. A delivery outside the window (a captured request sent again later) is answered 200 and starts nothing; inside it, the event ID stops repeats. SuperOffice tries a delivery 3 times within seconds. Applies when requests are verified (not with Authentication None).',
 		},
 		unknownEventsOption,
 	],

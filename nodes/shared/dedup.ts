@@ -60,7 +60,7 @@ export function inMemoryStore(scope: string): IDataObject {
 }
 
 /** A short, fixed-length stand-in for an event id of any length or content. */
-export function fingerprint(eventId: string): string {
+export function fingerprint(eventId: string | Buffer): string {
 	return hash('sha256', eventId, 'base64url').slice(0, FINGERPRINT_LENGTH);
 }
 

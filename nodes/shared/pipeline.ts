@@ -35,6 +35,11 @@ export interface ReceiveSettings extends EventSelection {
 	 * in this process's memory only.
 	 */
 	rememberIds: 'saved' | 'memory';
+	/**
+	 * How far, in seconds, the sender's signed time may be from this server's clock; undefined
+	 * when the sender signs no time or requests are not verified.
+	 */
+	replayWindowSeconds: number | undefined;
 	/** The node's Options collection, for the sender's own options. */
 	options: IDataObject;
 }
@@ -77,6 +82,26 @@ function locate(
 /** Where the event name is, in words: `"topic" field`, `"Event" field or X-SuperOffice-Event header`. */
 function describeLocation({ field, header }: WireLocation): string {
 	return [field && `"${field}" field`, header && `${header} header`].filter(Boolean).join(' or ');
+}
+
+/**
+ * Why a delivery's signed time puts it outside the window: a sentence, or undefined when it is
+ * inside. A time that is missing or not a date is not judged here (the schema check reports a
+ * missing one; a sender's signed body always has it).
+ */
+export function outsideWindow(
+	value: unknown,
+	windowSeconds: number,
+	now: number,
+): string | undefined {
+	if (typeof value !== 'string' || value.length > 40) return undefined;
+	const time = Date.parse(value);
+	if (Number.isNaN(time)) return undefined;
+	const seconds = Math.round((now - time) / 1000);
+	if (Math.abs(seconds) <= windowSeconds) return undefined;
+	const distance =
+		seconds > 0 ? `${seconds} seconds old` : `${-seconds} seconds ahead of this server's clock`;
+	return `it is signed with the time ${value}, ${distance}; deliveries more than ${windowSeconds} seconds from this server's clock start nothing (a delivery sent again, or a clock that is wrong)`;
 }
 
 type Parsed = { ok: true; body: IDataObject } | { ok: false; message: string };
@@ -257,6 +282,23 @@ export async function receiveWebhook(
 	const handshake = spec.isHandshake(headers, body, name);
 	if (handshake && !settings.runHandshakes) return handshakeReply();
 
+	const { time } = spec.event;
+	if (settings.replayWindowSeconds !== undefined && time !== undefined) {
+		// A genuine, signed delivery sent again later: it passed the signature check, and its id
+		// may have left the de-duplication window since. SuperOffice-like senders are answered 200
+		// (an error would count towards disabling the webhook for what may be a late retry).
+		const outside = outsideWindow(body[time.field], settings.replayWindowSeconds, Date.now());
+		if (outside !== undefined) {
+			const message = `${spec.sender} event ${name}${id === undefined ? '' : ` (${id})`} was not run: ${outside}`;
+			context.logger.warn(message);
+			return reply(context, spec.acknowledgeContentErrors ? 200 : 401, {
+				status: spec.acknowledgeContentErrors ? 'ignored' : 'rejected',
+				reason: 'outside-window',
+				message,
+			});
+		}
+	}
+
 	const schema = spec.schemas[name];
 	const known = schema !== undefined;
 	if (!known && settings.unknownEvents === 'acknowledge') {
@@ -281,12 +323,19 @@ export async function receiveWebhook(
 			? inMemoryStore(scope)
 			: context.getWorkflowStaticData('node');
 	const seen = recentEvents(staticData, scope);
-	const eventKey = id === undefined ? undefined : fingerprint(id);
+	// A signed body without an id (not what the sender documents) is remembered by its bytes, which
+	// include its signed time: a retry or a copy of it is a duplicate, a new event is not.
+	const eventKey =
+		id !== undefined
+			? fingerprint(id)
+			: settings.replayWindowSeconds !== undefined
+				? fingerprint(delivery.raw)
+				: undefined;
 	if (eventKey !== undefined && wasSeen(seen, eventKey)) {
 		return reply(context, 200, {
 			status: 'ignored',
 			reason: 'duplicate',
-			message: `Event ${id} was already received`,
+			message: `Event ${id ?? 'with the same signed body'} was already received`,
 		});
 	}
 

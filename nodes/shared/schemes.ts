@@ -24,9 +24,16 @@ import {
  * widened beyond MAX_TOLERANCE_SECONDS (a workflow imported or written by hand can hold any number).
  */
 export function toleranceSeconds(options: IDataObject): number {
-	const tolerance = Number(options.toleranceSeconds);
-	if (!Number.isFinite(tolerance) || tolerance < 1) return DEFAULT_TOLERANCE_SECONDS;
-	return Math.min(tolerance, MAX_TOLERANCE_SECONDS);
+	return boundedSeconds(options.toleranceSeconds, DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS);
+}
+
+/** A time window from an option: the default when unset or below 1 second, never above `max`. */
+export function boundedSeconds(value: unknown, fallback: number, max: number): number {
+	const seconds = Number(value);
+	if (value === undefined || value === '' || !Number.isFinite(seconds) || seconds < 1) {
+		return fallback;
+	}
+	return Math.min(seconds, max);
 }
 
 export function schemeAuthenticator(

@@ -63,6 +63,19 @@ export interface WireLocation {
 }
 
 /**
+ * A signed time in the body (SuperOffice's `Timestamp`): a delivery whose time is further from
+ * the server's clock than the window, either way, is a replay (or comes from a wrong clock) and
+ * starts nothing. Applies only when requests are verified: without a secret nothing is signed.
+ * The window is the option `option` (seconds), `defaultSeconds` when unset, at most `maxSeconds`.
+ */
+export interface SignedTime {
+	field: string;
+	option: string;
+	defaultSeconds: number;
+	maxSeconds: number;
+}
+
+/**
  * How a request proves it comes from the sender. The secrets come from the credential of the
  * authentication choice, under the field names given here.
  * - `header`: a header whose name and value the user chose (credential fields `headerName`, `headerSecret`);
@@ -162,8 +175,11 @@ export interface SenderDefinition {
 		/** Notices shown under the parameter for some choices (a warning for `none`). */
 		notices: Array<{ name: string; text: string; showFor: string[] }>;
 	};
-	/** Where the event name and the event id (the de-duplication key) are carried. */
-	event: { name: WireLocation; id: WireLocation };
+	/**
+	 * Where the event name and the event id (the de-duplication key) are carried, and the signed
+	 * time replays are judged on, for senders that sign one.
+	 */
+	event: { name: WireLocation; id: WireLocation; time?: SignedTime };
 	events: EventSelectionDescription;
 	/** Known events and the schema of each (the handshake event included). */
 	schemas: Readonly<Record<string, z.ZodType>>;

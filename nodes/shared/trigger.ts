@@ -15,7 +15,7 @@ import { setUpBySender } from './description';
 import { ALL_EVENTS, parseEventList, selectionMatcher } from './eventFilter';
 import { receiveWebhook } from './pipeline';
 import type { ReceiveSettings } from './pipeline';
-import { schemeAuthenticator, schemeCredentialTest } from './schemes';
+import { boundedSeconds, schemeAuthenticator, schemeCredentialTest } from './schemes';
 import { isTestedLocally } from './sender';
 import type {
 	AuthenticationChoice,
@@ -102,6 +102,7 @@ async function receiveSettings(
 	};
 	const choice = chosenAuthentication(context, sender);
 	const authenticate = await authenticator(context, choice, options);
+	const { time } = sender.event;
 	// A plain literal with the same fields in the same order every time: the pipeline reads it on
 	// every request, and a spread (or an await) inside the literal makes V8 build a slower object.
 	return {
@@ -113,6 +114,10 @@ async function receiveSettings(
 		unknownEvents:
 			options[events.unknownOption ?? 'unknownEvents'] === 'acknowledge' ? 'acknowledge' : 'run',
 		rememberIds: options.rememberIds === 'memory' ? 'memory' : 'saved',
+		replayWindowSeconds:
+			time === undefined || choice.credential === undefined
+				? undefined
+				: boundedSeconds(options[time.option], time.defaultSeconds, time.maxSeconds),
 		options,
 	};
 }

@@ -30,17 +30,31 @@ function newEventId(definition) {
 }
 
 /**
+ * The event as the sender would send it now: where it signs the event's time in the body
+ * (SuperOffice's Timestamp), that time is now; other senders' bodies are returned as they are.
+ * @template T
+ * @param {string | object} keyOrDefinition
+ * @param {T} body
+ * @returns {T}
+ */
+function sentNow(keyOrDefinition, body) {
+	const time = sender(keyOrDefinition).event.time?.field;
+	return time === undefined ? body : { ...body, [time]: new Date().toISOString() };
+}
+
+/**
  * A new event from a sample: a fresh event id, in the body where the sender carries it there, else
  * in `options` for signedRequest (a Standard Webhooks `webhook-id`), so the trigger does not take
- * it for a repeat.
+ * it for a repeat; and the time of now, where the sender signs one in the body.
  * @returns {{ body: object, id: string, options: { id?: string } }}
  */
 function freshEvent(keyOrDefinition, body, id) {
 	const definition = sender(keyOrDefinition);
 	const eventId = id ?? newEventId(definition);
 	const { field } = idLocation(definition);
-	if (field === undefined) return { body, id: eventId, options: { id: eventId } };
-	return { body: { ...body, [field]: eventId }, id: eventId, options: {} };
+	const timed = sentNow(definition, body);
+	if (field === undefined) return { body: timed, id: eventId, options: { id: eventId } };
+	return { body: { ...timed, [field]: eventId }, id: eventId, options: {} };
 }
 
 /**
@@ -145,10 +159,8 @@ function signedRequest(keyOrDefinition, body, credential, options = {}) {
 	const headers = { ...wire.headers };
 	// Headers that repeat a body field (SuperOffice's X-SuperOffice-Event and -EventId)
 	const parsed = typeof body === 'object' && !Buffer.isBuffer(body) ? body : {};
-	for (const location of [definition.event.name, definition.event.id]) {
-		if (location.header && location.field && parsed[location.field] !== undefined) {
-			headers[spelled(location.header)] = String(parsed[location.field]);
-		}
+	for (const [header, field] of Object.entries(wire.repeatedInHeaders ?? {})) {
+		if (parsed[field] !== undefined) headers[spelled(header)] = String(parsed[field]);
 	}
 	const scheme = schemeOf(definition);
 	if (credential !== undefined && scheme !== undefined) {
@@ -183,6 +195,7 @@ function signedRequest(keyOrDefinition, body, credential, options = {}) {
 module.exports = {
 	signedRequest,
 	freshEvent,
+	sentNow,
 	newCredential,
 	brokenCredential,
 	secretValues,

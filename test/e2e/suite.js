@@ -14,7 +14,7 @@ const { NodeHelpers, Workflow } = require('n8n-workflow');
 
 const { loadSamples, sample, sender, senders, wireOf } = require('../../scripts/lib/registry');
 const { postEvent } = require('../../scripts/lib/load');
-const { freshEvent, secretValues, signedRequest } = require('../../scripts/lib/senders');
+const { freshEvent, secretValues, sentNow, signedRequest } = require('../../scripts/lib/senders');
 const setupLib = require('../../scripts/lib/setup');
 const { startFakeSuperOffice } = require('../fakes/superOffice');
 const { startSmtpServer, withRealEmails } = require('../../scripts/lib/smtp');
@@ -109,11 +109,12 @@ function toFetch(request) {
 }
 const qondorRequest = (body, credential) => signedRequest('qondor', body, credential);
 const crmRequest = (body, secret, options) => signedRequest('crm', body, secret, options);
-const superOfficeRequest = (body, secret, { retry, hookTest } = {}) =>
+const superOfficeRequest = (body, secret, { retry, hookTest, eventId } = {}) =>
 	signedRequest('superoffice', body, secret, {
 		headers: {
 			...(retry === undefined ? {} : { 'X-Superoffice-Retry': String(retry) }),
 			...(hookTest ? { 'X-Hook-Test': 'true' } : {}),
+			...(eventId === undefined ? {} : { 'X-Superoffice-Eventid': eventId }),
 		},
 	});
 
@@ -133,14 +134,17 @@ function bookingWithCustomFields(body) {
 	};
 }
 
-/** SuperOffice's documented quote examples all share one EventId; real events each have their own. */
+/**
+ * SuperOffice's documented quote examples, sent now (their Timestamp is of 2018): they all share
+ * one EventId; real events each have their own.
+ */
 function quoteEvents() {
 	return Object.entries(loadSamples('superoffice'))
 		.filter(([event]) => event.startsWith('quote.'))
 		.map(([event, body], index) => ({
 			event,
 			body: {
-				...body,
+				...sentNow('superoffice', body),
 				EventId: `1fc5752a-6de8-412d-847a-12d5529a0e${String(index).padStart(2, '0')}`,
 			},
 		}));
@@ -290,7 +294,10 @@ function defineSuite(line) {
 		step(
 			'every SuperOffice quote event, signed, runs with the body and delivery headers; the test event runs nothing',
 			async () => {
-				const test = { ...sample('superoffice', 'test'), EventId: 'e2e-test-event' };
+				const test = {
+					...sentNow('superoffice', sample('superoffice', 'test')),
+					EventId: 'e2e-test-event',
+				};
 				const testResponse = await env.post(
 					'superoffice',
 					superOfficeRequest(test, env.secrets.superoffice.webhookSecret, { hookTest: true }),
@@ -456,6 +463,27 @@ function defineSuite(line) {
 						superOfficeRequest(quote.body, soSecret, { retry: 1 }),
 						200,
 						'duplicate',
+					],
+					[
+						'superoffice',
+						'a copy with another X-SuperOffice-EventId header (the id is read from the signed body)',
+						superOfficeRequest(quote.body, soSecret, { eventId: 'another-id' }),
+						200,
+						'duplicate',
+					],
+					[
+						'superoffice',
+						'a genuine delivery sent again 10 minutes after its signed Timestamp',
+						superOfficeRequest(
+							{
+								...quote.body,
+								EventId: 'e2e-replayed',
+								Timestamp: new Date(Date.now() - 600_000).toISOString(),
+							},
+							soSecret,
+						),
+						200,
+						'outside-window',
 					],
 				];
 				for (const [trigger, description, request, status, reason] of cases) {
@@ -717,7 +745,7 @@ function defineSuite(line) {
 						if (rule?.down) await fake.close();
 						else if (rule?.path) fake.recordRules.push({ ...rule });
 						const body = {
-							...sample('superoffice', 'quote.approved'),
+							...sentNow('superoffice', sample('superoffice', 'quote.approved')),
 							EventId: `e2e-records-${index}`,
 							Event: event,
 							Entity: event.split('.')[0],

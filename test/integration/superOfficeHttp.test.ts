@@ -1,9 +1,8 @@
-
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
 import { sample } from '../../scripts/lib/registry';
 import { serve } from '../helpers/harness';
 import type { TriggerServer } from '../helpers/harness';
-import { bodySignature } from '../../scripts/lib/senders';
+import { bodySignature, sentNow } from '../../scripts/lib/senders';
 
 const SECRET = 'superoffice-example-value-http';
 
@@ -39,7 +38,7 @@ describe('SuperOffice Trigger over real HTTP, signed with node:crypto as SuperOf
 	it('the test event SuperOffice sends on save is answered 200 without an execution', async () => {
 		const text = JSON.stringify({
 			EventId: 'e1',
-			Timestamp: '2024-05-02T10:00:00Z',
+			Timestamp: new Date().toISOString(),
 			Changes: [],
 			Event: 'test',
 			PrimaryKey: 0,
@@ -54,27 +53,32 @@ describe('SuperOffice Trigger over real HTTP, signed with node:crypto as SuperOf
 	});
 
 	it('quote.approved, pretty-printed as in the documentation, verifies over the exact bytes and runs', async () => {
-		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(
-			/\n/g,
-			'\r\n',
-		);
+		const text = JSON.stringify(
+			sentNow('superoffice', sample('superoffice', 'quote.approved')),
+			null,
+			2,
+		).replace(/\n/g, '\r\n');
 		const { status, outcome } = await post(text, sign(text));
 		expect(status).toBe(200);
 		expect(outcome.items?.[0]).toMatchObject({ Event: 'quote.approved', PrimaryKey: 527331 });
 	});
 
 	it('the retry of the same event is acknowledged as a duplicate', async () => {
-		const text = JSON.stringify(sample('superoffice', 'quote.approved'), null, 2).replace(
-			/\n/g,
-			'\r\n',
-		);
+		const text = JSON.stringify(
+			sentNow('superoffice', sample('superoffice', 'quote.approved')),
+			null,
+			2,
+		).replace(/\n/g, '\r\n');
 		const { status, body } = await post(text, { ...sign(text), 'X-Superoffice-Retry': '1' });
 		expect(status).toBe(200);
 		expect(body.reason).toBe('duplicate');
 	});
 
 	it('a forged signature gets 401', async () => {
-		const text = JSON.stringify({ ...sample('superoffice', 'quote.sent'), EventId: 'forged-1' });
+		const text = JSON.stringify({
+			...sentNow('superoffice', sample('superoffice', 'quote.sent')),
+			EventId: 'forged-1',
+		});
 		const { status } = await post(text, {
 			...sign(text),
 			'X-Superoffice-Signature': bodySignature(text, 'guess'),

@@ -17,7 +17,7 @@ const { parseArgs } = require('node:util');
 
 const n8n = require('../../scripts/lib/n8n');
 const { seededRandom } = require('../../scripts/lib/random');
-const { loadSamples, senders } = require('../../scripts/lib/registry');
+const { loadSamples, senders, wireOf } = require('../../scripts/lib/registry');
 const { createReport } = require('../../scripts/lib/report');
 const { freshEvent, newCredential, signedRequest } = require('../../scripts/lib/senders');
 const setup = require('../../scripts/lib/setup');
@@ -216,11 +216,15 @@ async function main() {
 
 		// 2. and 3. Load with duplicates: round-robin, then routed by event id
 		for (const routing of ['round-robin', 'by event id']) {
-			// A load balancer can route by event id only where the id travels in a header.
+			// A load balancer can route by event id only where the id travels in a header (also as a
+			// copy of the body's, as SuperOffice's X-SuperOffice-EventId).
+			const idInHeader = (definition) =>
+				definition.event.id.header !== undefined ||
+				Object.values(wireOf(definition).repeatedInHeaders ?? {}).includes(
+					definition.event.id.field,
+				);
 			const triggers = senders()
-				.filter(
-					(definition) => routing === 'round-robin' || definition.event.id.header !== undefined,
-				)
+				.filter((definition) => routing === 'round-robin' || idInHeader(definition))
 				.map((definition) => definition.key);
 			const before = {};
 			for (const trigger of triggers)

@@ -170,6 +170,8 @@ function badInputCases(env, random, count) {
 	const timestamped = triggers.filter(
 		(t) => schemeOf(definitionOf(t))?.type === 'standardWebhooks',
 	);
+	// Senders that sign the event's time in the body (SuperOffice's Timestamp).
+	const timed = triggers.filter((t) => definitionOf(t).event.time !== undefined);
 	const strict = Object.keys(env.workflows).filter((key) => key.endsWith('Strict'));
 	const broken = Object.keys(env.workflows).filter((key) => key.endsWith('BadSecret'));
 	const builders = {
@@ -260,12 +262,29 @@ function badInputCases(env, random, count) {
 			};
 		},
 		'replay outside the window': (t) => {
-			const target = timestamped.length ? random.pick(timestamped) : t;
-			if (!timestamped.length) return builders['forged signature or header value'](t);
+			if (!timestamped.length && !timed.length)
+				return builders['forged signature or header value'](t);
+			const target = random.pick([...timestamped, ...timed]);
 			const event = eventFor(target);
+			const secondsAgo = 301 + random.int(86400);
+			const definition = definitionOf(target);
+			if (timed.includes(target)) {
+				// A genuine delivery, signed by the sender, sent again later: its signed time is old.
+				const { field } = definition.event.time;
+				const body = {
+					...event.body,
+					[field]: new Date(Date.now() - secondsAgo * 1000).toISOString(),
+				};
+				return {
+					trigger: target,
+					request: signed(env, target, body, event.options),
+					status: contentError(target) === 200 ? 200 : 401,
+					runs: false,
+				};
+			}
 			const stale = signed(env, target, event.body, {
 				...event.options,
-				timestamp: Math.floor(Date.now() / 1000) - 301 - random.int(86400),
+				timestamp: Math.floor(Date.now() / 1000) - secondsAgo,
 			});
 			return { trigger: target, request: stale, status: 401, runs: false };
 		},
@@ -638,7 +657,13 @@ async function restartMidStream(env, random, summary) {
 		seen.map((result) => () => post(env, result.event.trigger, result.event.build())),
 		5,
 	);
-	const notDuplicate = again.filter((result) => result.reason !== 'duplicate').length;
+	// A sender's signed time may have left the replay window by now (SuperOffice's, 300 s): such a
+	// copy is refused for its age before its id is looked up, which runs nothing either.
+	const outsideWindow = (result, index) =>
+		result.reason === 'outside-window' && senderOf(env, seen[index].event.trigger).event.time;
+	const notDuplicate = again.filter(
+		(result, index) => result.reason !== 'duplicate' && !outsideWindow(result, index),
+	).length;
 	check(
 		notDuplicate === 0,
 		`restart: ${notDuplicate} of ${seen.length} re-sent events were not recognised as duplicates`,

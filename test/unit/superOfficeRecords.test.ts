@@ -5,7 +5,7 @@ import { readRecord, retryAfterMs } from '../../nodes/SuperOffice/records';
 import type { RecordApi } from '../../nodes/SuperOffice/records';
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
 import { sample } from '../../scripts/lib/registry';
-import { bodySignature } from '../../scripts/lib/senders';
+import { bodySignature, sentNow } from '../../scripts/lib/senders';
 import { defaultParameters } from '../../scripts/lib/setup';
 import { startFakeSuperOffice } from '../fakes/superOffice';
 import { ONLINE_ORIGIN, superOfficeRequestHelper } from '../helpers/superOfficeApi';
@@ -66,7 +66,7 @@ function setup(
 
 function event(name: string, primaryKey: number, extra: IDataObject = {}): IDataObject {
 	return {
-		...sample('superoffice', 'quote.approved'),
+		...sentNow('superoffice', sample('superoffice', 'quote.approved')),
 		EventId: `records-${++eventCounter}`,
 		Event: name,
 		Entity: name.split('.')[0],

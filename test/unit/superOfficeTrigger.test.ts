@@ -5,13 +5,18 @@ import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.n
 import { loadSamples, sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
 import type { NodeSetup } from '../helpers/harness';
-import { bodySignature } from '../../scripts/lib/senders';
+import { bodySignature, sentNow } from '../../scripts/lib/senders';
 import { defaultParameters } from '../../scripts/lib/setup';
 
 const SECRET = 'superoffice-example-value-7788';
 const node = new SuperOfficeTrigger();
-const quotes = Object.fromEntries(
+/** The quote events as SuperOffice documents them (Timestamp 2018-04-24T08:13:02.8352175Z)… */
+const documented = Object.fromEntries(
 	Object.entries(loadSamples('superoffice')).filter(([event]) => event.startsWith('quote.')),
+);
+/** …and as SuperOffice sends them now. */
+const quotes = Object.fromEntries(
+	Object.entries(documented).map(([event, body]) => [event, sentNow('superoffice', body)]),
 );
 
 function setup(parameters: IDataObject = {}, extra: Partial<NodeSetup> = {}): NodeSetup {
@@ -55,7 +60,7 @@ async function deliver(
 
 /** The test event SuperOffice sends when a webhook is saved. */
 function testEvent(): IDataObject {
-	return sample('superoffice', 'test');
+	return sentNow('superoffice', sample('superoffice', 'test'));
 }
 
 describe('SuperOffice Trigger: quote events', () => {
@@ -119,9 +124,18 @@ describe('SuperOffice Trigger: quote events', () => {
 	);
 
 	it('the seed quote.approved, signed exactly as the seed request, verifies', async () => {
-		// The seed's own request: body bytes as printed in SuperOffice's documentation.
-		const outcome = await deliver(signed(quotes['quote.approved']));
-		expect(outcome.items).toHaveLength(1);
+		// The seed's own request: body bytes as printed in SuperOffice's documentation, received
+		// three seconds after its Timestamp.
+		const seed = documented['quote.approved'];
+		const clock = jest
+			.spyOn(Date, 'now')
+			.mockReturnValue(Date.parse(String(seed.Timestamp)) + 3000);
+		try {
+			const outcome = await deliver(signed(seed));
+			expect(outcome.items).toHaveLength(1);
+		} finally {
+			clock.mockRestore();
+		}
 	});
 });
 
@@ -243,7 +257,7 @@ describe('SuperOffice Trigger: the rest of the catalogue', () => {
 	it('a contact.changed with FieldValues arrives with them', async () => {
 		const body = {
 			EventId: 'c6a1d2e3-0000-4000-8000-0000000000c1',
-			Timestamp: '2024-05-02T10:01:00.0000000Z',
+			Timestamp: new Date().toISOString(),
 			Changes: ['name', 'department'],
 			Event: 'contact.changed',
 			PrimaryKey: 1234,
@@ -265,7 +279,7 @@ describe('SuperOffice Trigger: the rest of the catalogue', () => {
 	it('a person.deleted with Values arrives with them', async () => {
 		const body = {
 			EventId: 'c6a1d2e3-0000-4000-8000-0000000000d1',
-			Timestamp: '2024-05-02T10:02:00.0000000Z',
+			Timestamp: new Date().toISOString(),
 			Changes: [],
 			Event: 'person.deleted',
 			PrimaryKey: 77,
@@ -343,15 +357,15 @@ describe('SuperOffice Trigger: never an error status for an authenticated delive
 		expect(outcome.logs[0].level).toBe('warn');
 	});
 
-	it('a body without Event uses the X-SuperOffice-Event header', async () => {
+	it('a body without Event is not named by the X-SuperOffice-Event header, which is not signed', async () => {
 		const body = { ...quotes['quote.sent'] } as IDataObject;
 		delete body.Event;
 		const outcome = await deliver(signed(body, { 'X-Superoffice-Event': 'quote.sent' }));
-		expect(outcome.items).toHaveLength(1);
-		expect(outcome.items?.[0]._validation).toEqual({
-			valid: false,
-			issues: [{ path: 'Event', message: '"Event" is missing (expected string)' }],
-		});
+		expect(outcome.statusCode).toBe(200);
+		expect(outcome.body?.reason).toBe('missing-event');
+		expect(outcome.body?.message).toBe('The body has no "Event" field naming the event');
+		expect(outcome.items).toBeUndefined();
+		expect(outcome.logs[0].level).toBe('warn');
 	});
 
 	it('a body with no event name anywhere gets 200, not 400', async () => {
@@ -389,15 +403,131 @@ describe('SuperOffice Trigger: duplicates', () => {
 		expect(again.body?.reason).toBe('duplicate');
 	});
 
-	it('a body without EventId is de-duplicated on the X-SuperOffice-EventId header', async () => {
+	it('a copy with another X-SuperOffice-EventId header is still a duplicate: the id comes from the signed body', async () => {
+		const staticData: IDataObject = {};
+		const body = quotes['quote.sent'];
+		const first = await deliver(signed(body), setup({}, { staticData }));
+		expect(first.items).toHaveLength(1);
+		const copy = await deliver(
+			signed(body, { 'X-Superoffice-Eventid': 'another-id' }),
+			setup({}, { staticData }),
+		);
+		expect(copy.body?.reason).toBe('duplicate');
+		expect(copy.items).toBeUndefined();
+	});
+
+	it('a body without EventId runs, says so, and is de-duplicated on its signed bytes, not on the header', async () => {
 		const staticData: IDataObject = {};
 		const body = { ...quotes['quote.sent'] } as IDataObject;
 		delete body.EventId;
-		const headers = { 'X-Superoffice-Eventid': 'header-only-id' };
-		expect((await deliver(signed(body, headers), setup({}, { staticData }))).items).toHaveLength(1);
-		expect((await deliver(signed(body, headers), setup({}, { staticData }))).body?.reason).toBe(
-			'duplicate',
+		const first = await deliver(
+			signed(body, { 'X-Superoffice-Eventid': 'header-1' }),
+			setup({}, { staticData }),
 		);
+		expect(first.items).toHaveLength(1);
+		expect(first.items?.[0]._validation).toEqual({
+			valid: false,
+			issues: [{ path: 'EventId', message: '"EventId" is missing (expected string)' }],
+		});
+		// The same bytes again, under any EventId header: a duplicate.
+		const copy = await deliver(
+			signed(body, { 'X-Superoffice-Eventid': 'header-2' }),
+			setup({}, { staticData }),
+		);
+		expect(copy.body?.reason).toBe('duplicate');
+		// Another event without EventId (another signed time) runs.
+		const other = { ...body, Timestamp: new Date(Date.now() + 1000).toISOString() };
+		const next = await deliver(signed(other), setup({}, { staticData }));
+		expect(next.items).toHaveLength(1);
+	});
+});
+
+describe('SuperOffice Trigger: replay window on the signed Timestamp', () => {
+	const at = (secondsAgo: number) => ({
+		...quotes['quote.approved'],
+		EventId: `replay-${secondsAgo}-${Math.random()}`,
+		Timestamp: new Date(Date.now() - secondsAgo * 1000).toISOString(),
+	});
+
+	it.each([
+		[0, true],
+		[299, true],
+		[-299, true],
+		[301, false],
+		[-301, false],
+		[7 * 24 * 3600, false],
+	])('a signed delivery %i seconds old runs: %s (default window 300 s)', async (age, runs) => {
+		const outcome = await deliver(signed(at(age)));
+		expect(outcome.statusCode).toBe(200);
+		if (runs) {
+			expect(outcome.items).toHaveLength(1);
+		} else {
+			expect(outcome.items).toBeUndefined();
+			expect(outcome.body?.status).toBe('ignored');
+			expect(outcome.body?.reason).toBe('outside-window');
+			expect(outcome.body?.message).toMatch(
+				/deliveries more than 300 seconds from this server's clock start nothing/,
+			);
+			expect(outcome.logs.map((log) => log.level)).toEqual(['warn']);
+		}
+	});
+
+	it('a captured delivery sent again after its id left the de-duplication window starts nothing', async () => {
+		const staticData: IDataObject = {};
+		const captured = signed(at(0));
+		expect((await deliver(captured, setup({}, { staticData }))).items).toHaveLength(1);
+		// Twenty minutes later, after more than 1,000 other events: the id is forgotten.
+		const later = Date.now() + 20 * 60 * 1000;
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+		try {
+			for (let i = 0; i < 1101; i++) {
+				const other = { ...at(0), Timestamp: new Date(later).toISOString() };
+				await deliver(signed(other), setup({}, { staticData }));
+			}
+			const replay = await deliver(captured, setup({}, { staticData }));
+			expect(replay.items).toBeUndefined();
+			expect(replay.body?.reason).toBe('outside-window');
+			// It is the window that stops it: with one wider than twenty minutes, the copy runs.
+			const wider = setup({ settings: { replayWindowSeconds: 3600 } }, { staticData });
+			expect((await deliver(captured, wider)).items).toHaveLength(1);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
+	it('the window is an option, clamped to 1..3600 seconds whatever the workflow holds', async () => {
+		expect(
+			(await deliver(signed(at(90)), setup({ settings: { replayWindowSeconds: 60 } }))).items,
+		).toBeUndefined();
+		expect(
+			(await deliver(signed(at(900)), setup({ settings: { replayWindowSeconds: 1200 } }))).items,
+		).toHaveLength(1);
+		expect(
+			(await deliver(signed(at(7200)), setup({ settings: { replayWindowSeconds: 1e9 } }))).items,
+		).toBeUndefined();
+		expect(
+			(await deliver(signed(at(200)), setup({ settings: { replayWindowSeconds: 0 } }))).items,
+		).toHaveLength(1);
+	});
+
+	it('without verification (Authentication None) nothing is signed, and the Timestamp is not judged', async () => {
+		const body = at(3600);
+		const outcome = await deliver(
+			{ raw: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json' } },
+			setup({ authentication: 'none' }, { credentials: {} }),
+		);
+		expect(outcome.items).toHaveLength(1);
+	});
+
+	it('a Timestamp that is missing runs the event and says so', async () => {
+		const body = at(0) as IDataObject;
+		delete body.Timestamp;
+		const outcome = await deliver(signed(body));
+		expect(outcome.items).toHaveLength(1);
+		expect(outcome.items?.[0]._validation).toEqual({
+			valid: false,
+			issues: [{ path: 'Timestamp', message: '"Timestamp" is missing (expected string)' }],
+		});
 	});
 });
 
