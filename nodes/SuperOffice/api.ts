@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHookFunctions,
 	IHttpRequestOptions,
@@ -60,8 +61,10 @@ export function unsafeApiAddress(
 		: `The credential's API base URL must start with https:// (SuperOffice Online is only served over HTTPS).`;
 }
 
-/** The API behind a credential, or why it must not be called. */
-export type ApiConnection = { api: SuperOfficeApi; baseUrl: string } | { refused: string };
+/** The API behind a credential (and the credential as read), or why it must not be called. */
+export type ApiConnection =
+	| { api: SuperOfficeApi; baseUrl: string; credentials: ICredentialDataDecryptedObject }
+	| { refused: string };
 
 /** The API behind a SuperOffice credential, and the base URL it holds. */
 export async function superOfficeApi(
@@ -109,5 +112,5 @@ export async function superOfficeApi(
 			return { statusCode: Number.isInteger(code) && code > 0 ? code : 401, body: undefined };
 		}
 	};
-	return { api, baseUrl };
+	return { api, baseUrl, credentials };
 }

@@ -1,18 +1,35 @@
-import { randomBytes } from 'crypto';
-import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHookFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { bodySignatureAuthenticator } from '../shared/bodySignature';
+import { cachedCredential } from '../shared/credentialCache';
 import { ALL_EVENTS, matchesPattern, parseEventList } from '../shared/eventFilter';
-import type { Authenticator, WebhookLifecycle } from '../shared/sender';
+import type { AuthenticationChoice, Authenticator, WebhookLifecycle } from '../shared/sender';
 import { superOfficeApi } from './api';
 import type { ApiResponse, SuperOfficeApi } from './api';
 import { superOfficeEvents } from './events';
+import {
+	derivedSecret,
+	forgetSecrets,
+	knownSecrets,
+	newSalt,
+	nodeKey,
+	registrationKey,
+	ROTATION_GRACE_MS,
+	storeRegistration,
+} from './webhookSecret';
+import type { DerivedSecret, Registration } from './webhookSecret';
 
 /*
  * Automatic registration: the trigger creates its webhook through SuperOffice's REST API
  * (`/api/v1/Webhook`) when the workflow is activated, and removes it when it is deactivated.
- * The webhook's id and the secret generated for it are kept in the node's static data.
+ * The webhook's id is kept in the node's static data; its secret is derived from the API
+ * credential and stored nowhere (see webhookSecret.ts).
  */
 
 export type { ApiResponse, SuperOfficeApi };
@@ -28,20 +45,39 @@ export interface WebhookTarget {
 	events: string[];
 }
 
-interface Registration extends IDataObject {
-	superOfficeWebhookId?: number;
-	superOfficeWebhookSecret?: string;
-}
-
-/** The secret SuperOffice signs deliveries with, once the webhook is registered. */
-export function registeredSecret(staticData: IDataObject): string | undefined {
+/** A secret kept in clear by earlier versions of this node, until the next activation replaces it. */
+function clearSecret(staticData: IDataObject): string | undefined {
 	const secret = (staticData as Registration).superOfficeWebhookSecret;
 	return typeof secret === 'string' && secret !== '' ? secret : undefined;
 }
 
 function forget(staticData: IDataObject): void {
 	delete staticData.superOfficeWebhookId;
+	delete staticData.superOfficeSecretSalt;
+	delete staticData.superOfficeSecretCheck;
 	delete staticData.superOfficeWebhookSecret;
+}
+
+/** The API credential and this node's key, for deriving and remembering its secret. */
+export interface SecretSource {
+	credentials: ICredentialDataDecryptedObject;
+	/** The node in its workflow (webhookSecret.ts `nodeKey`). */
+	key: string;
+}
+
+/**
+ * After SuperOffice was given `next`: it is the registered secret, and the one it replaces (when
+ * this process knew it) is still accepted for ROTATION_GRACE_MS, for deliveries already under way.
+ */
+function rotated(key: string, next: DerivedSecret, replaced: string | undefined): void {
+	const mine = knownSecrets(key);
+	const before = mine.registered;
+	if (replaced !== undefined || (before !== undefined && before.check !== next.check)) {
+		mine.previous = replaced !== undefined ? { secret: replaced, check: '' } : before;
+		mine.previousUntil = Date.now() + ROTATION_GRACE_MS;
+	}
+	mine.registered = next;
+	mine.rotation = undefined;
 }
 
 function messageOf(body: unknown): string {
@@ -113,16 +149,20 @@ function sameEvents(a: unknown, b: string[]): boolean {
 /**
  * `checkExists`: whether our webhook is registered and usable. When SuperOffice still has it but
  * it was stopped (TooManyErrors after 9 failed deliveries, or Stopped), or it points elsewhere or
- * lists other events than selected now, it is updated and set Active again.
+ * lists other events than selected now, or the API credential changed since SuperOffice was given
+ * its secret (the derived secret changed with it), it is updated and set Active again. A secret
+ * that earlier versions kept in clear is replaced by a derived one here.
  */
 export async function ensureRegistered(
 	api: SuperOfficeApi,
 	staticData: IDataObject,
 	target: WebhookTarget,
+	source: SecretSource,
 ): Promise<boolean> {
 	const { superOfficeWebhookId: id } = staticData as Registration;
-	const secret = registeredSecret(staticData);
-	if (typeof id !== 'number' || secret === undefined) return false;
+	const registration = registrationKey(staticData);
+	const legacy = clearSecret(staticData);
+	if (typeof id !== 'number' || (registration === undefined && legacy === undefined)) return false;
 	const found = await api('GET', `Webhook/${id}`);
 	if (found.statusCode === 404) {
 		forget(staticData);
@@ -130,11 +170,23 @@ export async function ensureRegistered(
 	}
 	if (!ok(found)) throw describeFailure('find', found, target);
 	const webhook = (found.body ?? {}) as IDataObject;
+	const salt = registration?.salt ?? newSalt();
+	const derived = await derivedSecret(source.credentials, salt);
+	const sameSecret =
+		registration !== undefined && derived.check === registration.check && legacy === undefined;
+	if (legacy !== undefined) {
+		// SuperOffice tests the target with the new secret before it takes it: the trigger must
+		// know it by then. The secret in clear is accepted, and kept, until SuperOffice has the new one.
+		staticData.superOfficeSecretSalt = salt;
+		staticData.superOfficeSecretCheck = derived.check;
+	}
 	if (
+		sameSecret &&
 		webhook.State === 'Active' &&
 		webhook.TargetUrl === target.url &&
 		sameEvents(webhook.Events, target.events)
 	) {
+		knownSecrets(source.key).registered = derived;
 		return true;
 	}
 	const updated = await api('PUT', `Webhook/${id}`, {
@@ -142,25 +194,32 @@ export async function ensureRegistered(
 		Name: target.name,
 		Events: target.events,
 		TargetUrl: target.url,
-		Secret: secret,
+		Secret: derived.secret,
 		State: 'Active',
 	});
 	if (!ok(updated)) throw describeFailure('update', updated, target);
+	storeRegistration(staticData, id, salt, derived);
+	rotated(source.key, derived, legacy);
 	return true;
 }
 
-/** `create`: registers the webhook with a secret of 32 random bytes that only n8n knows. */
+/**
+ * `create`: registers the webhook with a secret derived from the API credential and a new random
+ * salt (32 bytes, known to n8n alone and stored nowhere).
+ */
 export async function register(
 	api: SuperOfficeApi,
 	staticData: IDataObject,
 	target: WebhookTarget,
+	source: SecretSource,
 ): Promise<void> {
-	const secret = randomBytes(32).toString('base64');
+	const salt = newSalt();
+	const derived = await derivedSecret(source.credentials, salt);
 	const created = await api('POST', 'Webhook', {
 		Name: target.name,
 		Events: target.events,
 		TargetUrl: target.url,
-		Secret: secret,
+		Secret: derived.secret,
 		Type: 'webhook',
 		State: 'Active',
 	});
@@ -171,42 +230,154 @@ export async function register(
 			'SuperOffice created the webhook but did not say its WebhookId; remove it in SuperOffice and activate again.',
 		);
 	}
-	staticData.superOfficeWebhookId = id;
-	staticData.superOfficeWebhookSecret = secret;
+	storeRegistration(staticData, id, salt, derived);
+	knownSecrets(source.key).registered = derived;
 }
 
 /** `delete`: removes our webhook from SuperOffice (already gone counts as removed). */
-export async function unregister(api: SuperOfficeApi, staticData: IDataObject): Promise<void> {
+export async function unregister(
+	api: SuperOfficeApi,
+	staticData: IDataObject,
+	source?: SecretSource,
+): Promise<void> {
 	const { superOfficeWebhookId: id } = staticData as Registration;
 	if (typeof id === 'number') {
 		const removed = await api('DELETE', `Webhook/${id}`);
 		if (!ok(removed) && removed.statusCode !== 404) throw describeFailure('delete', removed);
 	}
 	forget(staticData);
+	if (source !== undefined) forgetSecrets(source.key);
 }
 
 /** The header SuperOffice signs deliveries in. */
 export const SIGNATURE_HEADER = 'X-SuperOffice-Signature';
 
+const notRegistered: Authenticator = () => ({
+	ok: false,
+	statusCode: 401,
+	reason: 'not-registered',
+	message: 'The webhook is not registered with SuperOffice yet',
+	handshakesOnly: true,
+});
+
+/** Accepts a delivery signed with any of the secrets (each compared in constant time). */
+function anyOf(secrets: string[]): Authenticator {
+	const checks = secrets.map((secret) =>
+		bodySignatureAuthenticator(SIGNATURE_HEADER, secret, 'Webhook Secret'),
+	);
+	if (checks.length === 1) return checks[0];
+	return (arrival) => {
+		let first;
+		for (const check of checks) {
+			const result = check(arrival);
+			if (result.ok) return result;
+			first ??= result;
+		}
+		return first!;
+	};
+}
+
+/** How soon a rotation that failed (SuperOffice unreachable) is tried again. */
+const ROTATION_RETRY_MS = 60_000;
+
 /**
- * Verifies deliveries with the secret generated at registration. SuperOffice sends its test event
- * while the webhook is being created, before n8n has stored the secret: until then only that
- * connection check is answered (it starts nothing), anything else is refused.
+ * Gives SuperOffice the secret derived from the credential as it is now (PUT Webhook/{id}), once
+ * per process and secret, without holding up the delivery at hand. Until SuperOffice has it, the
+ * secret it signs with now is still accepted where this process knows it.
+ */
+function startRotation(
+	context: IWebhookFunctions,
+	credentialType: string,
+	id: number,
+	next: DerivedSecret,
+	key: string,
+): void {
+	const mine = knownSecrets(key);
+	const { rotation } = mine;
+	if (
+		rotation !== undefined &&
+		rotation.check === next.check &&
+		(rotation.state !== 'failed' || Date.now() - rotation.at < ROTATION_RETRY_MS)
+	) {
+		return;
+	}
+	const at = Date.now();
+	const done = (async () => {
+		const connection = await superOfficeApi(context, credentialType);
+		if ('refused' in connection) throw new RegistrationError(connection.refused);
+		const { api } = connection;
+		const found = await api('GET', `Webhook/${id}`);
+		if (!ok(found)) throw describeFailure('find', found);
+		const updated = await api('PUT', `Webhook/${id}`, {
+			...((found.body ?? {}) as IDataObject),
+			Secret: next.secret,
+		});
+		if (!ok(updated)) throw describeFailure('update', updated);
+	})().then(
+		() => {
+			rotated(key, next, undefined);
+			mine.rotation = { check: next.check, state: 'done', at, done };
+			context.logger.info(
+				`SuperOffice webhook ${id}: the API credential changed, so SuperOffice was given the webhook secret derived from it`,
+			);
+		},
+		(error: Error) => {
+			mine.rotation = { check: next.check, state: 'failed', at, done };
+			context.logger.error(
+				`SuperOffice webhook ${id}: the API credential changed, and SuperOffice could not be given the new webhook secret; deliveries signed with it are refused until it is: ${error.message}. Deactivate and activate the workflow to register again.`,
+			);
+		},
+	);
+	mine.rotation = { check: next.check, state: 'pending', at, done };
+}
+
+/**
+ * Verifies deliveries with the secret derived from the API credential (webhookSecret.ts).
+ * SuperOffice sends its test event while the webhook is being created, before n8n has stored the
+ * registration: until then only that connection check is answered (it starts nothing), anything
+ * else is refused.
  */
 export async function registeredSecretAuthenticator(
 	context: IWebhookFunctions,
+	choice: AuthenticationChoice,
 ): Promise<Authenticator> {
-	const secret = registeredSecret(context.getWorkflowStaticData('node'));
-	if (secret === undefined) {
+	const staticData = context.getWorkflowStaticData('node');
+	const { superOfficeWebhookId: id } = staticData as Registration;
+	const registration = registrationKey(staticData);
+	const legacy = clearSecret(staticData);
+	if (typeof id !== 'number' || choice.credential === undefined) return notRegistered;
+	// Registered by an earlier version: its secret, until the next activation replaces it.
+	if (registration === undefined) return legacy === undefined ? notRegistered : anyOf([legacy]);
+	const secrets: string[] = legacy === undefined ? [] : [legacy];
+	let current: DerivedSecret;
+	try {
+		const credentials = await cachedCredential(context, choice.credential);
+		current = await derivedSecret(credentials, registration.salt);
+	} catch (error) {
 		return () => ({
 			ok: false,
-			statusCode: 401,
-			reason: 'not-registered',
-			message: 'The webhook is not registered with SuperOffice yet',
-			handshakesOnly: true,
+			statusCode: 500,
+			reason: 'configuration',
+			message: `The API credential the webhook was registered with cannot be read: ${(error as Error).message}`,
 		});
 	}
-	return bodySignatureAuthenticator(SIGNATURE_HEADER, secret, 'Webhook Secret');
+	const key = nodeKey(context.getWorkflow(), context.getNode());
+	const mine = knownSecrets(key);
+	secrets.unshift(current.secret);
+	if (current.check === registration.check) {
+		mine.registered = current;
+	} else if (mine.rotation?.check === current.check && mine.rotation.state === 'done') {
+		// SuperOffice has the new secret: static data says so from this request on.
+		storeRegistration(staticData, id, registration.salt, current);
+	} else {
+		// The credential changed since SuperOffice was given its secret.
+		if (mine.registered?.check === registration.check) secrets.push(mine.registered.secret);
+		startRotation(context, choice.credential, id, current, key);
+	}
+	if (mine.previous !== undefined && (mine.previousUntil ?? 0) > Date.now()) {
+		secrets.push(mine.previous.secret);
+	}
+	return anyOf(secrets);
 }
 
 /**
@@ -254,6 +425,7 @@ type Step = (
 	api: SuperOfficeApi,
 	staticData: IDataObject,
 	target: WebhookTarget,
+	source: SecretSource,
 ) => Promise<boolean>;
 
 /** The API credential type of the chosen authentication, when it is one that registers the webhook. */
@@ -274,13 +446,14 @@ async function automatically(
 	if (credentialType === undefined) return true;
 	const connection = await superOfficeApi(context, credentialType);
 	if ('refused' in connection) throw new NodeOperationError(context.getNode(), connection.refused);
-	const { api, baseUrl } = connection;
+	const { api, baseUrl, credentials } = connection;
+	const source = { credentials, key: nodeKey(context.getWorkflow(), context.getNode()) };
 	try {
 		// Removing the webhook needs no target: a selection that cannot be registered must not
 		// keep a registered webhook from being removed.
 		const target = needsTarget ? webhookTarget(context) : { name: '', url: '', events: [] };
 		if (needsTarget) checkTargetUrl(baseUrl, target);
-		return await step(api, context.getWorkflowStaticData('node'), target);
+		return await step(api, context.getWorkflowStaticData('node'), target, source);
 	} catch (error) {
 		if (error instanceof RegistrationError)
 			throw new NodeOperationError(context.getNode(), error.message);
@@ -295,8 +468,8 @@ export function registrationLifecycle(apiCredential: ApiCredentialOf): WebhookLi
 			return await automatically(this, apiCredential, ensureRegistered);
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			return await automatically(this, apiCredential, async (api, staticData, target) => {
-				await register(api, staticData, target);
+			return await automatically(this, apiCredential, async (api, staticData, target, source) => {
+				await register(api, staticData, target, source);
 				return true;
 			});
 		},
@@ -304,8 +477,8 @@ export function registrationLifecycle(apiCredential: ApiCredentialOf): WebhookLi
 			return await automatically(
 				this,
 				apiCredential,
-				async (api, staticData) => {
-					await unregister(api, staticData);
+				async (api, staticData, _target, source) => {
+					await unregister(api, staticData, source);
 					return true;
 				},
 				false,

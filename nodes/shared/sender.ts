@@ -114,7 +114,10 @@ export interface AuthenticationChoice {
 	 * Builds the authenticator itself, for choices whose secret is not a credential field (the
 	 * secret SuperOffice registration generated). Takes precedence over `scheme`.
 	 */
-	authenticator?: (context: IWebhookFunctions) => Promise<Authenticator>;
+	authenticator?: (
+		context: IWebhookFunctions,
+		choice: AuthenticationChoice,
+	) => Promise<Authenticator>;
 	/**
 	 * When the credential is shown, if not only for this choice (SuperOffice's API credentials
 	 * also read records under other choices).

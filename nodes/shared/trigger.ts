@@ -56,7 +56,7 @@ async function authenticator(
 	choice: AuthenticationChoice,
 	options: IDataObject,
 ): Promise<Authenticator> {
-	if (choice.authenticator !== undefined) return await choice.authenticator(context);
+	if (choice.authenticator !== undefined) return await choice.authenticator(context, choice);
 	if (choice.scheme === undefined || choice.credential === undefined) return acceptAnyRequest;
 	return schemeAuthenticator(
 		choice.scheme,
@@ -74,10 +74,16 @@ function recheck(
 	choice: AuthenticationChoice,
 	options: IDataObject,
 ): (() => Promise<Authenticator | undefined>) | undefined {
-	const { scheme, credential } = choice;
-	if (choice.authenticator !== undefined || scheme === undefined || credential === undefined) {
-		return undefined;
+	const { scheme, credential, authenticator: build } = choice;
+	if (credential === undefined) return undefined;
+	if (build !== undefined) {
+		// The choice builds its own check from the credential (read through the cache).
+		return async () =>
+			(await rereadAfterFailure(context, credential)) === undefined
+				? undefined
+				: await build(context, choice);
 	}
+	if (scheme === undefined) return undefined;
 	return async () => {
 		const fresh = await rereadAfterFailure(context, credential);
 		return fresh === undefined ? undefined : schemeAuthenticator(scheme, fresh, options);

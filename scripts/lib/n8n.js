@@ -420,6 +420,11 @@ class N8nInstance {
 		return await this.request('POST', '/rest/credentials', { body: { name, type, data } });
 	}
 
+	/** Changes a credential's data the way the editor does when a user edits and saves it. */
+	async updateCredentialAsEditor(id, name, type, data) {
+		return await this.request('PATCH', `/rest/credentials/${id}`, { body: { name, type, data } });
+	}
+
 	/** Creates a workflow and turns it on (activate on n8n 1.x, publish on 2.x). */
 	async createActiveWorkflow(workflow) {
 		const created = await this.api('POST', '/workflows', {

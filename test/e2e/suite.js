@@ -563,15 +563,16 @@ function defineSuite(line) {
 				const token = 'e2e-superoffice-api-token';
 				const fake = await startFakeSuperOffice({ auth: { type: 'bearer', token } });
 				try {
+					const apiData = {
+						baseUrl: fake.baseUrl,
+						allowHttp: true,
+						authType: 'bearer',
+						accessToken: token,
+					};
 					const credential = await env.instance.createCredentialAsEditor(
 						'SuperOffice API (fake)',
 						'superOfficeApi',
-						{
-							baseUrl: fake.baseUrl,
-							allowHttp: true,
-							authType: 'bearer',
-							accessToken: token,
-						},
+						apiData,
 					);
 					const webhookId = '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e60';
 					const workflow = setupLib.triggerWorkflow(
@@ -618,6 +619,59 @@ function defineSuite(line) {
 							EventId: 'e2e-auto-1',
 						}),
 					]);
+
+					// the workflow's static data (public API) holds no secret: it is derived from the credential
+					const secret = fake.webhooks.get(1).Secret;
+					const saved = JSON.stringify(
+						(await env.instance.api('GET', `/workflows/${created.id}`)).staticData,
+					);
+					expect(saved).toContain('superOfficeSecretCheck');
+					expect(saved).not.toContain(secret);
+					expect(saved).not.toContain('superOfficeWebhookSecret');
+
+					// the API credential edited in n8n: SuperOffice is given the secret derived from the new
+					// one. A request that fails the check makes the trigger read the credential again (at
+					// most every 5 seconds; it was read for the delivery above).
+					const renewed = `${token}-renewed`;
+					await env.instance.updateCredentialAsEditor(
+						credential.id,
+						'SuperOffice API (fake)',
+						'superOfficeApi',
+						{ ...apiData, accessToken: renewed },
+					);
+					fake.auth = { type: 'bearer', token: renewed };
+					await new Promise((resolve) => setTimeout(resolve, 5100));
+					const forged = await postEvent(
+						url,
+						superOfficeRequest(
+							{ ...quoteEvents()[0].body, EventId: 'e2e-auto-forged' },
+							'not-the-secret',
+						),
+					);
+					expect(forged.status).toBe(401);
+					const rotated = Date.now() + 30000;
+					while (fake.webhooks.get(1).Secret === secret && Date.now() < rotated)
+						await new Promise((resolve) => setTimeout(resolve, 100));
+					expect(fake.webhooks.get(1).Secret).not.toBe(secret);
+					expect(
+						fake.requests
+							.filter((request) => request.method === 'PUT')
+							.map((request) => request.headers.authorization),
+					).toEqual([`Bearer ${renewed}`]);
+					// SuperOffice's test of the new secret, and its next event, get 200
+					expect(fake.testDeliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
+					const [next] = await fake.fire('quote.approved', {
+						primaryKey: 4712,
+						eventId: 'e2e-auto-2',
+					});
+					expect(next.status).toBe(200);
+					// a delivery SuperOffice signed with the old secret just before still runs
+					const late = await postEvent(
+						url,
+						superOfficeRequest({ ...quoteEvents()[0].body, EventId: 'e2e-auto-late' }, secret),
+					);
+					expect(late.status).toBe(200);
+					expect((await waitForExecution(created.id, 3)).length).toBe(3);
 
 					// deactivating removes the webhook at SuperOffice
 					await env.instance.deactivate(created.id);

@@ -36,6 +36,8 @@ export interface NodeSetup {
 	nodeCredentials?: Record<string, { id: string; name: string }>;
 	/** Receives the type of every credential the node reads. */
 	credentialReads?: string[];
+	/** The node's name in its workflow ('Trigger' unless given). */
+	nodeName?: string;
 }
 
 export interface Outcome {

@@ -8,13 +8,21 @@ import type {
 import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/SuperOfficeApi.credentials';
 import { superOfficeEvents } from '../../nodes/SuperOffice/events';
 import { describeFailure, ensureRegistered, register } from '../../nodes/SuperOffice/registration';
+import {
+	derivedSecret,
+	forgetSecrets,
+	knownSecrets,
+	nodeKey,
+	ROTATION_GRACE_MS,
+} from '../../nodes/SuperOffice/webhookSecret';
+import { forgetCredentials } from '../../nodes/shared/credentialCache';
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
-import { signedRequest } from '../../scripts/lib/senders';
+import { sentNow, signedRequest } from '../../scripts/lib/senders';
 import { startFakeSuperOffice } from '../fakes/superOffice';
 import { ONLINE_ORIGIN, superOfficeRequestHelper } from '../helpers/superOfficeApi';
 import { sample } from '../../scripts/lib/registry';
 import { runWebhook } from '../helpers/harness';
-import type { Outcome } from '../helpers/harness';
+import type { LogEntry, Outcome } from '../helpers/harness';
 import { startServer } from '../helpers/server';
 
 /*
@@ -62,6 +70,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	let setup: Setup;
 	let receiverStatus: number | undefined;
 	const outcomes: Outcome[] = [];
+	const logs: LogEntry[] = [];
 
 	beforeEach(async () => {
 		fake = await startFakeSuperOffice({ auth: { type: 'bearer', token: TOKEN } });
@@ -72,7 +81,18 @@ describe('SuperOffice Trigger: automatic registration', () => {
 			const outcome = await runWebhook(
 				node,
 				{ headers, raw },
-				{ parameters: setup.parameters, staticData: setup.staticData, workflowId: 'wf42' },
+				{
+					parameters: setup.parameters,
+					credentials: setup.credentials,
+					staticData: setup.staticData,
+					workflowId: 'wf42',
+					nodeName: 'SuperOffice Trigger',
+					logs,
+					helpers: superOfficeRequestHelper(
+						setup.credentials,
+						() => onlineFake?.origin ?? ONLINE_ORIGIN,
+					),
+				},
 			);
 			outcomes.push(outcome);
 			return { statusCode: outcome.statusCode, body: outcome.body };
@@ -96,11 +116,15 @@ describe('SuperOffice Trigger: automatic registration', () => {
 			webhookUrl: `${receiver.url}/webhook/abc/superoffice`,
 		};
 		outcomes.length = 0;
+		logs.length = 0;
 	});
 
 	afterEach(async () => {
 		await fake.close();
 		await receiver.close();
+		// A new n8n process: nothing remembered of secrets or credentials.
+		forgetSecrets();
+		forgetCredentials();
 	});
 
 	const methods = () => node.webhookMethods.default;
@@ -124,7 +148,12 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(Buffer.from(secret, 'base64')).toHaveLength(32);
 		expect(fake.testDeliveries).toHaveLength(1);
 		expect(fake.testDeliveries[0].status).toBe(200);
-		expect(setup.staticData).toEqual({ superOfficeWebhookId: 1, superOfficeWebhookSecret: secret });
+		expect(setup.staticData).toEqual({
+			superOfficeWebhookId: 1,
+			superOfficeSecretSalt: expect.any(String),
+			superOfficeSecretCheck: expect.any(String),
+		});
+		expect(JSON.stringify(setup.staticData)).not.toContain(secret);
 		expect(fake.webhooks.get(1)?.Secret).toBe(secret);
 	});
 
@@ -137,7 +166,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		// a request signed with anything else is refused
 		const forged = signedRequest(
 			'superoffice',
-			{ ...sample('superoffice', 'quote.approved'), EventId: 'forged' },
+			{ ...sentNow('superoffice', sample('superoffice', 'quote.approved')), EventId: 'forged' },
 			'not-the-generated-secret',
 		);
 		const response = await fetch(setup.webhookUrl, {
@@ -225,6 +254,176 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(fake.webhooks.size).toBe(0);
 	});
 
+	/** A delivery SuperOffice made earlier, signed with the secret it had then. */
+	const signedWith = (secret: string) =>
+		signedRequest(
+			'superoffice',
+			{
+				...sentNow('superoffice', sample('superoffice', 'quote.approved')),
+				EventId: `captured-${Math.random()}`,
+			},
+			secret,
+		);
+	const postTo = async (request: { headers: Record<string, string>; raw: Buffer }) =>
+		(await fetch(setup.webhookUrl, { method: 'POST', headers: request.headers, body: request.raw }))
+			.status;
+	/** The API credential edited in n8n (a new token), and SuperOffice accepting the new one. */
+	const editCredential = () => {
+		const token = `${TOKEN}-renewed`;
+		setup.credentials = {
+			superOfficeApi: { ...setup.credentials.superOfficeApi, accessToken: token },
+		};
+		fake.auth = { type: 'bearer', token };
+	};
+	const key = nodeKey({ id: 'wf42' }, { name: 'SuperOffice Trigger' });
+	const rotation = async () => await knownSecrets(key).rotation?.done;
+
+	it('static data holds nothing a delivery can be signed with: the secret is derived from the credential', async () => {
+		await call('create');
+		const secret = fake.webhooks.get(1)!.Secret as string;
+		for (const value of Object.values(setup.staticData)) {
+			expect(await postTo(signedWith(String(value)))).toBe(401);
+		}
+		expect(await postTo(signedWith(secret))).toBe(200);
+		const { superOfficeSecretSalt: salt } = setup.staticData as { superOfficeSecretSalt: string };
+		// The same credential and salt give the same secret (every process, every restart)…
+		const derived = await derivedSecret(setup.credentials.superOfficeApi, salt);
+		expect(derived.secret).toBe(secret);
+		expect(derived.check).toBe(setup.staticData.superOfficeSecretCheck);
+		// …another credential or another salt another one; the renewed OAuth2 token does not count.
+		const other = { ...setup.credentials.superOfficeApi, accessToken: 'another' };
+		expect((await derivedSecret(other, salt)).secret).not.toBe(secret);
+		expect(
+			(await derivedSecret(setup.credentials.superOfficeApi, Buffer.alloc(16).toString('base64')))
+				.secret,
+		).not.toBe(secret);
+		const oAuth2 = { clientId: 'a', clientSecret: 'b', oauthTokenData: { access_token: 'c' } };
+		const renewed = { ...oAuth2, oauthTokenData: { access_token: 'd' } };
+		expect((await derivedSecret(renewed, salt)).secret).toBe(
+			(await derivedSecret(oAuth2, salt)).secret,
+		);
+		// A process that never registered anything (a restart) verifies with the derived secret.
+		forgetSecrets();
+		forgetCredentials();
+		const [delivery] = await fake.fire('quote.sent', { primaryKey: 7 });
+		expect(delivery.status).toBe(200);
+	});
+
+	it('an edited credential: SuperOffice gets the new secret, and no delivery fails in between', async () => {
+		await call('create');
+		const before = fake.webhooks.get(1)!.Secret as string;
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		editCredential();
+		// SuperOffice still signs with the old secret: accepted, and the new one is sent to it.
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		await rotation();
+		const after = fake.webhooks.get(1)!.Secret as string;
+		expect(after).not.toBe(before);
+		expect(after).toBe(
+			(
+				await derivedSecret(
+					setup.credentials.superOfficeApi,
+					setup.staticData.superOfficeSecretSalt as string,
+				)
+			).secret,
+		);
+		const put = fake.requests.filter((request) => request.method === 'PUT');
+		expect(put).toHaveLength(1);
+		expect(put[0].headers.authorization).toBe(`Bearer ${TOKEN}-renewed`);
+		// SuperOffice signs with the new secret from now on; static data follows.
+		const checkBefore = setup.staticData.superOfficeSecretCheck;
+		expect((await fake.fire('quote.sent'))[0].status).toBe(200);
+		expect(setup.staticData.superOfficeSecretCheck).not.toBe(checkBefore);
+		expect(JSON.stringify(setup.staticData)).not.toContain(after);
+		// A delivery SuperOffice sent with the old secret just before: accepted for a while…
+		expect(await postTo(signedWith(before))).toBe(200);
+		expect(logs.filter((log) => log.level === 'error')).toEqual([]);
+		// …not once the grace period is over.
+		const later = Date.now() + ROTATION_GRACE_MS + 1000;
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+		try {
+			expect(await postTo(signedWith(before))).toBe(401);
+			expect(await postTo(signedWith(after))).toBe(200);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
+	it('a process that never knew the old secret refuses it, gives SuperOffice the new one, and SuperOffice’s retry passes', async () => {
+		await call('create');
+		const before = fake.webhooks.get(1)!.Secret as string;
+		editCredential();
+		forgetSecrets();
+		forgetCredentials();
+		// Signed with the old secret, which nothing in this process can derive any more.
+		expect(await postTo(signedWith(before))).toBe(401);
+		await rotation();
+		expect(fake.webhooks.get(1)!.Secret).not.toBe(before);
+		// SuperOffice's next try signs with the secret it has now.
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+	});
+
+	it('checkExists after the credential changed (n8n restarted meanwhile) gives SuperOffice the new secret', async () => {
+		await call('create');
+		const before = fake.webhooks.get(1)!.Secret as string;
+		editCredential();
+		forgetSecrets();
+		forgetCredentials();
+		expect(await call('checkExists')).toBe(true);
+		const after = fake.webhooks.get(1)!.Secret as string;
+		expect(after).not.toBe(before);
+		// SuperOffice tested the target with the new secret before it took it: answered 200.
+		expect(fake.testDeliveries.at(-1)?.status).toBe(200);
+		expect(setup.staticData.superOfficeSecretCheck).toBe(
+			(
+				await derivedSecret(
+					setup.credentials.superOfficeApi,
+					setup.staticData.superOfficeSecretSalt as string,
+				)
+			).check,
+		);
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		expect(await postTo(signedWith(before))).toBe(401);
+	});
+
+	it('a secret an earlier version kept in clear is replaced on activation, with no failed delivery', async () => {
+		await call('create');
+		// The registration as earlier versions stored it: the secret in clear.
+		const old = 'c2VjcmV0LWtlcHQtaW4tY2xlYXItYnktYW4tZWFybGllci12ZXJzaW9u';
+		fake.webhooks.get(1)!.Secret = old;
+		setup.staticData = { superOfficeWebhookId: 1, superOfficeWebhookSecret: old };
+		forgetSecrets();
+		forgetCredentials();
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		expect(await call('checkExists')).toBe(true);
+		expect(fake.testDeliveries.at(-1)?.status).toBe(200);
+		expect(fake.webhooks.get(1)!.Secret).not.toBe(old);
+		expect(setup.staticData).toMatchObject({
+			superOfficeWebhookId: 1,
+			superOfficeSecretSalt: expect.any(String),
+			superOfficeSecretCheck: expect.any(String),
+		});
+		expect(setup.staticData).not.toHaveProperty('superOfficeWebhookSecret');
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		// Deliveries SuperOffice signed with the old secret just before: still accepted for a while.
+		expect(await postTo(signedWith(old))).toBe(200);
+	});
+
+	it('when SuperOffice cannot be given the new secret, the log says what to do and the old one keeps working', async () => {
+		await call('create');
+		const before = fake.webhooks.get(1)!.Secret as string;
+		editCredential();
+		fake.failWith = 500;
+		expect(await postTo(signedWith(before))).toBe(200);
+		await rotation();
+		expect(knownSecrets(key).rotation?.state).toBe('failed');
+		expect(logs.find((log) => log.level === 'error')?.message).toContain(
+			'SuperOffice could not be given the new webhook secret',
+		);
+		expect(fake.webhooks.get(1)!.Secret).toBe(before);
+		expect(await postTo(signedWith(before))).toBe(200);
+	});
+
 	it('checkExists: false before registration, true after, without touching the webhook', async () => {
 		expect(await call('checkExists')).toBe(false);
 		await call('create');
@@ -235,6 +434,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 
 	it('checkExists puts a webhook stopped after too many errors back to Active', async () => {
 		await call('create');
+		const secret = fake.webhooks.get(1)!.Secret;
 		fake.webhooks.get(1)!.State = 'TooManyErrors';
 		expect(await call('checkExists')).toBe(true);
 		expect(fake.webhooks.get(1)?.State).toBe('Active');
@@ -242,7 +442,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(put?.body).toMatchObject({
 			State: 'Active',
 			TargetUrl: setup.webhookUrl,
-			Secret: setup.staticData.superOfficeWebhookSecret,
+			Secret: secret,
 		});
 	});
 
@@ -462,8 +662,9 @@ describe('registration errors', () => {
 				body: { WebhookId: 7, State: 'Active', TargetUrl: target.url, Events: ['quote.sent'] },
 			};
 		};
-		await register(api, staticData, target);
-		expect(await ensureRegistered(api, staticData, target)).toBe(true);
+		const source = { credentials: { accessToken: 'x' }, key: 'wf:node' };
+		await register(api, staticData, target, source);
+		expect(await ensureRegistered(api, staticData, target, source)).toBe(true);
 		expect(calls).toEqual(['POST Webhook', 'GET Webhook/7']);
 	});
 });

@@ -1,0 +1,171 @@
+import { createHmac, hash, randomBytes, scrypt } from 'crypto';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+/*
+ * The secret SuperOffice signs a registered webhook's deliveries with, derived from the API
+ * credential the trigger registered it with, so that it is stored nowhere: n8n keeps the
+ * credential encrypted, and the workflow's static data holds only what cannot sign anything.
+ *
+ *   key    = scrypt(credential fields, salt)          salt: 16 random bytes per registration
+ *   secret = base64(key)                               what SuperOffice gets as the webhook's Secret
+ *   check  = HMAC-SHA256(key, "check"), 16 characters  tells whether the credential changed
+ *
+ * Static data keeps the webhook id, the salt and the check. Neither signs a delivery; deriving
+ * the secret needs the credential's fields (all of them but the OAuth2 token n8n renews), and
+ * scrypt makes guessing a weak password from the check or from a captured delivery slow.
+ *
+ * When the credential is edited (a new client secret, ticket, token or password), the derived
+ * secret changes: the trigger notices on the next request (its credential is re-read at least
+ * every minute), gives SuperOffice the new secret (PUT Webhook/{id}) and, while SuperOffice may
+ * still sign with the old one, accepts both. The old secret is known to a process that derived it
+ * before the edit (on activation, on n8n's start, or for an earlier delivery); it is kept in
+ * memory only, and for ROTATION_GRACE_MS after SuperOffice has the new one.
+ */
+
+/** The static-data fields of a registration. */
+export interface Registration extends IDataObject {
+	superOfficeWebhookId?: number;
+	/** Base64 salt of the derivation. */
+	superOfficeSecretSalt?: string;
+	/** The check of the secret SuperOffice was given. */
+	superOfficeSecretCheck?: string;
+	/** The secret in clear, as earlier versions stored it; replaced on the next activation. */
+	superOfficeWebhookSecret?: string;
+}
+
+export interface DerivedSecret {
+	secret: string;
+	check: string;
+}
+
+/** How long the previous secret is still accepted once SuperOffice has the new one. */
+export const ROTATION_GRACE_MS = 10 * 60_000;
+
+/** scrypt's cost: about 16 MiB and tens of milliseconds, once per credential version and process. */
+const SCRYPT = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+/** A new salt for a registration. */
+export function newSalt(): string {
+	return randomBytes(16).toString('base64');
+}
+
+/** The credential fields the secret depends on, in a fixed order. */
+function keyMaterial(credentials: ICredentialDataDecryptedObject): string {
+	const fields = Object.keys(credentials)
+		.filter((name) => name !== 'oauthTokenData')
+		.sort()
+		.map((name) => [name, credentials[name]]);
+	return JSON.stringify(fields);
+}
+
+async function derive(material: string, salt: string): Promise<DerivedSecret> {
+	const key = await new Promise<Buffer>((resolve, reject) => {
+		scrypt(material, Buffer.from(salt, 'base64'), 32, SCRYPT, (error, derived) =>
+			error ? reject(error) : resolve(derived),
+		);
+	});
+	return {
+		secret: key.toString('base64'),
+		check: createHmac('sha256', key).update('check').digest('base64url').slice(0, 16),
+	};
+}
+
+/**
+ * Derived secrets by credential data object and salt: the credential cache hands out the same
+ * object while it is fresh, so a delivery costs a look-up. Where n8n hands out a new object each
+ * time, the fields' digest finds the derivation instead (a few hundred kept), so no request ever
+ * pays for scrypt unless the credential or the salt is new.
+ */
+const derivedFor = new WeakMap<object, Map<string, Promise<DerivedSecret>>>();
+const derivedByDigest = new Map<string, Promise<DerivedSecret>>();
+const MAX_DIGESTS = 256;
+
+function derivation(material: string, salt: string): Promise<DerivedSecret> {
+	const digest = `${salt}:${hash('sha256', material, 'base64')}`;
+	let derived = derivedByDigest.get(digest);
+	if (derived === undefined) {
+		if (derivedByDigest.size >= MAX_DIGESTS) derivedByDigest.clear();
+		derived = derive(material, salt);
+		derivedByDigest.set(digest, derived);
+		derived.catch(() => derivedByDigest.delete(digest));
+	}
+	return derived;
+}
+
+/** The secret derived from a credential's fields and a registration's salt. */
+export async function derivedSecret(
+	credentials: ICredentialDataDecryptedObject,
+	salt: string,
+): Promise<DerivedSecret> {
+	const bySalt = derivedFor.get(credentials) ?? new Map<string, Promise<DerivedSecret>>();
+	derivedFor.set(credentials, bySalt);
+	let derived = bySalt.get(salt);
+	if (derived === undefined) {
+		derived = derivation(keyMaterial(credentials), salt);
+		bySalt.set(salt, derived);
+		derived.catch(() => bySalt.delete(salt));
+	}
+	return await derived;
+}
+
+/** A trigger node in one workflow, as the key of what this process remembers of it. */
+export function nodeKey(workflow: { id?: string }, node: { id?: string; name: string }): string {
+	return `${workflow.id ?? ''}:${node.id ?? node.name}`;
+}
+
+interface Known {
+	/** The secret SuperOffice was last known to sign with (its check matched static data). */
+	registered?: DerivedSecret;
+	/** The one it signed with before a rotation, and until when it is still accepted. */
+	previous?: DerivedSecret;
+	previousUntil?: number;
+	/** A rotation to this check: under way, or done (SuperOffice has it). */
+	rotation?: {
+		check: string;
+		state: 'pending' | 'done' | 'failed';
+		at: number;
+		/** Settles when SuperOffice answered. */
+		done: Promise<void>;
+	};
+}
+
+const known = new Map<string, Known>();
+
+/** What this process knows of a node's secrets. */
+export function knownSecrets(key: string): Known {
+	let entry = known.get(key);
+	if (entry === undefined) {
+		entry = {};
+		known.set(key, entry);
+	}
+	return entry;
+}
+
+/** Forgets a node's secrets (deactivation, tests). */
+export function forgetSecrets(key?: string): void {
+	if (key === undefined) known.clear();
+	else known.delete(key);
+}
+
+/** The registration's salt and check, when it has them. */
+export function registrationKey(
+	staticData: IDataObject,
+): { salt: string; check: string } | undefined {
+	const { superOfficeSecretSalt: salt, superOfficeSecretCheck: check } = staticData as Registration;
+	return typeof salt === 'string' && salt !== '' && typeof check === 'string' && check !== ''
+		? { salt, check }
+		: undefined;
+}
+
+/** Records in static data that SuperOffice signs with this derived secret. */
+export function storeRegistration(
+	staticData: IDataObject,
+	id: number,
+	salt: string,
+	derived: DerivedSecret,
+): void {
+	staticData.superOfficeWebhookId = id;
+	staticData.superOfficeSecretSalt = salt;
+	staticData.superOfficeSecretCheck = derived.check;
+	delete staticData.superOfficeWebhookSecret;
+}
