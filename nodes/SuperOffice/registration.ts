@@ -7,7 +7,11 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { bodySignatureAuthenticator } from '../shared/bodySignature';
-import { cachedCredential } from '../shared/credentialCache';
+import {
+	cachedCredential,
+	RECHECK_INTERVAL_MS,
+	rereadAfterFailure,
+} from '../shared/credentialCache';
 import { ALL_EVENTS, matchesPattern, parseEventList } from '../shared/eventFilter';
 import type { AuthenticationChoice, Authenticator, WebhookLifecycle } from '../shared/sender';
 import { superOfficeApi } from './api';
@@ -23,7 +27,7 @@ import {
 	ROTATION_GRACE_MS,
 	storeRegistration,
 } from './webhookSecret';
-import type { DerivedSecret, Registration } from './webhookSecret';
+import type { DerivedSecret, Known, Registration } from './webhookSecret';
 
 /*
  * Automatic registration: the trigger creates its webhook through SuperOffice's REST API
@@ -66,18 +70,34 @@ export interface SecretSource {
 }
 
 /**
- * After SuperOffice was given `next`: it is the registered secret, and the one it replaces (when
- * this process knew it) is still accepted for ROTATION_GRACE_MS, for deliveries already under way.
+ * After SuperOffice was given `next`: it is the registered secret, and the one it replaces (the
+ * secret in clear of an earlier version, or the one this process last knew SuperOffice to have)
+ * is still accepted for ROTATION_GRACE_MS, for deliveries already under way.
  */
-function rotated(key: string, next: DerivedSecret, replaced: string | undefined): void {
+function rotated(key: string, next: DerivedSecret, replacedClear: string | undefined): void {
 	const mine = knownSecrets(key);
-	const before = mine.registered;
-	if (replaced !== undefined || (before !== undefined && before.check !== next.check)) {
-		mine.previous = replaced !== undefined ? { secret: replaced, check: '' } : before;
+	const before =
+		replacedClear !== undefined ? { secret: replacedClear, check: '' } : mine.registered;
+	if (before !== undefined && before.secret !== next.secret) {
+		mine.previous = before;
 		mine.previousUntil = Date.now() + ROTATION_GRACE_MS;
 	}
 	mine.registered = next;
-	mine.rotation = undefined;
+}
+
+/**
+ * Whether SuperOffice signs with `current` as far as this process can tell: static data says it
+ * was given that secret (and no secret in clear is left to replace), and this process did not give
+ * it another one since (static data may not have been saved after that request).
+ */
+function inSync(
+	current: DerivedSecret,
+	check: string | undefined,
+	legacy: string | undefined,
+	rotation: Known['rotation'],
+): boolean {
+	if (legacy !== undefined || current.check !== check) return false;
+	return !(rotation?.state === 'done' && rotation.check !== current.check);
 }
 
 function messageOf(body: unknown): string {
@@ -150,8 +170,13 @@ function sameEvents(a: unknown, b: string[]): boolean {
  * `checkExists`: whether our webhook is registered and usable. When SuperOffice still has it but
  * it was stopped (TooManyErrors after 9 failed deliveries, or Stopped), or it points elsewhere or
  * lists other events than selected now, or the API credential changed since SuperOffice was given
- * its secret (the derived secret changed with it), it is updated and set Active again. A secret
- * that earlier versions kept in clear is replaced by a derived one here.
+ * its secret (the derived secret changed with it), it is updated and set Active again.
+ *
+ * A secret that an earlier version kept in clear is replaced in two steps, so that no process
+ * ever has to check a secret it cannot know: here the derived secret's salt and check are stored
+ * next to it (SuperOffice keeps the secret in clear for now); the first request that reaches any
+ * n8n process then gives SuperOffice the derived one, which every process can check, and the
+ * secret in clear is dropped once SuperOffice has it.
  */
 export async function ensureRegistered(
 	api: SuperOfficeApi,
@@ -172,40 +197,52 @@ export async function ensureRegistered(
 	const webhook = (found.body ?? {}) as IDataObject;
 	const salt = registration?.salt ?? newSalt();
 	const derived = await derivedSecret(source.credentials, salt);
-	const sameSecret =
-		registration !== undefined && derived.check === registration.check && legacy === undefined;
+	const mine = knownSecrets(source.key);
 	if (legacy !== undefined) {
-		// SuperOffice tests the target with the new secret before it takes it: the trigger must
-		// know it by then. The secret in clear is accepted, and kept, until SuperOffice has the new one.
 		staticData.superOfficeSecretSalt = salt;
 		staticData.superOfficeSecretCheck = derived.check;
 	}
+	const newSecret =
+		legacy === undefined && !inSync(derived, registration?.check, legacy, mine.rotation);
 	if (
-		sameSecret &&
+		!newSecret &&
 		webhook.State === 'Active' &&
 		webhook.TargetUrl === target.url &&
 		sameEvents(webhook.Events, target.events)
 	) {
-		knownSecrets(source.key).registered = derived;
+		if (legacy === undefined) mine.registered = derived;
 		return true;
+	}
+	const at = Date.now();
+	// While SuperOffice tests the target with the new secret, no request starts another rotation.
+	if (newSecret) {
+		mine.rotation = { check: derived.check, state: 'pending', at, secret: derived.secret };
 	}
 	const updated = await api('PUT', `Webhook/${id}`, {
 		...webhook,
 		Name: target.name,
 		Events: target.events,
 		TargetUrl: target.url,
-		Secret: derived.secret,
+		Secret: legacy ?? derived.secret,
 		State: 'Active',
 	});
-	if (!ok(updated)) throw describeFailure('update', updated, target);
-	storeRegistration(staticData, id, salt, derived);
-	rotated(source.key, derived, legacy);
+	if (!ok(updated)) {
+		if (newSecret) mine.rotation = { check: derived.check, state: 'failed', at };
+		throw describeFailure('update', updated, target);
+	}
+	if (newSecret) {
+		storeRegistration(staticData, id, salt, derived);
+		rotated(source.key, derived, undefined);
+		mine.rotation = { check: derived.check, state: 'done', at };
+	} else if (legacy === undefined) {
+		mine.registered = derived;
+	}
 	return true;
 }
 
 /**
- * `create`: registers the webhook with a secret derived from the API credential and a new random
- * salt (32 bytes, known to n8n alone and stored nowhere).
+ * `create`: registers the webhook with a secret of 32 bytes derived from the API credential and a
+ * new random salt; the secret itself is stored nowhere.
  */
 export async function register(
 	api: SuperOfficeApi,
@@ -281,30 +318,38 @@ function anyOf(secrets: string[]): Authenticator {
 const ROTATION_RETRY_MS = 60_000;
 
 /**
- * Gives SuperOffice the secret derived from the credential as it is now (PUT Webhook/{id}), once
- * per process and secret, without holding up the delivery at hand. Until SuperOffice has it, the
- * secret it signs with now is still accepted where this process knows it.
+ * Gives SuperOffice the secret derived from the API credential as n8n holds it now (read afresh:
+ * a process whose memory is behind never gives SuperOffice an older secret), without holding up
+ * the delivery at hand; nothing when SuperOffice already has it. One rotation at a time per node
+ * and process; a failed one is tried again after ROTATION_RETRY_MS.
  */
 function startRotation(
 	context: IWebhookFunctions,
 	credentialType: string,
 	id: number,
-	next: DerivedSecret,
+	salt: string,
 	key: string,
 ): void {
 	const mine = knownSecrets(key);
 	const { rotation } = mine;
-	if (
-		rotation !== undefined &&
-		rotation.check === next.check &&
-		(rotation.state !== 'failed' || Date.now() - rotation.at < ROTATION_RETRY_MS)
-	) {
-		return;
-	}
+	if (rotation?.state === 'pending') return;
+	if (rotation?.state === 'failed' && Date.now() - rotation.at < ROTATION_RETRY_MS) return;
+	// A request that found nothing to do a moment ago: this process's copy of the credential was
+	// behind, and is read again within RECHECK_INTERVAL_MS.
+	if ((mine.quietUntil ?? 0) > Date.now()) return;
+	const before = rotation;
 	const at = Date.now();
-	const done = (async () => {
+	const pending: Known['rotation'] & object = { check: '', state: 'pending', at };
+	mine.rotation = pending;
+	void (async () => {
 		const connection = await superOfficeApi(context, credentialType);
 		if ('refused' in connection) throw new RegistrationError(connection.refused);
+		const next = await derivedSecret(connection.credentials, salt);
+		pending.check = next.check;
+		pending.secret = next.secret;
+		const staticData = context.getWorkflowStaticData('node');
+		const stored = registrationKey(staticData)?.check;
+		if (inSync(next, stored, clearSecret(staticData), before)) return undefined;
 		const { api } = connection;
 		const found = await api('GET', `Webhook/${id}`);
 		if (!ok(found)) throw describeFailure('find', found);
@@ -313,26 +358,43 @@ function startRotation(
 			Secret: next.secret,
 		});
 		if (!ok(updated)) throw describeFailure('update', updated);
+		return next;
 	})().then(
-		() => {
-			rotated(key, next, undefined);
-			mine.rotation = { check: next.check, state: 'done', at, done };
+		(next) => {
+			if (next === undefined) {
+				mine.rotation = before;
+				mine.quietUntil = Date.now() + RECHECK_INTERVAL_MS;
+				return;
+			}
+			rotated(key, next, clearSecret(context.getWorkflowStaticData('node')));
+			mine.rotation = { check: next.check, state: 'done', at };
 			context.logger.info(
-				`SuperOffice webhook ${id}: the API credential changed, so SuperOffice was given the webhook secret derived from it`,
+				`SuperOffice webhook ${id}: SuperOffice was given the webhook secret derived from the API credential as it is now`,
 			);
 		},
 		(error: Error) => {
-			mine.rotation = { check: next.check, state: 'failed', at, done };
+			mine.rotation = { check: pending.check, state: 'failed', at };
 			context.logger.error(
-				`SuperOffice webhook ${id}: the API credential changed, and SuperOffice could not be given the new webhook secret; deliveries signed with it are refused until it is: ${error.message}. Deactivate and activate the workflow to register again.`,
+				`SuperOffice webhook ${id}: SuperOffice could not be given the webhook secret derived from the API credential as it is now; deliveries signed with that secret are refused until it is (tried again in a minute, and when the workflow is activated or n8n starts): ${error.message}`,
 			);
 		},
 	);
-	mine.rotation = { check: next.check, state: 'pending', at, done };
+}
+
+/** The verifier for when the API credential cannot be read. */
+function unreadable(error: unknown): Authenticator {
+	return () => ({
+		ok: false,
+		statusCode: 500,
+		reason: 'configuration',
+		message: `The API credential the webhook was registered with cannot be read: ${(error as Error).message}`,
+	});
 }
 
 /**
- * Verifies deliveries with the secret derived from the API credential (webhookSecret.ts).
+ * Verifies deliveries with the secret derived from the API credential (webhookSecret.ts), and
+ * while SuperOffice may still sign with another one (a credential edited, a secret in clear from
+ * an earlier version), with that one too, as far as this process knows it.
  * SuperOffice sends its test event while the webhook is being created, before n8n has stored the
  * registration: until then only that connection check is answered (it starts nothing), anything
  * else is refused.
@@ -345,39 +407,47 @@ export async function registeredSecretAuthenticator(
 	const { superOfficeWebhookId: id } = staticData as Registration;
 	const registration = registrationKey(staticData);
 	const legacy = clearSecret(staticData);
-	if (typeof id !== 'number' || choice.credential === undefined) return notRegistered;
-	// Registered by an earlier version: its secret, until the next activation replaces it.
+	const type = choice.credential;
+	if (typeof id !== 'number' || type === undefined) return notRegistered;
+	// Registered by an earlier version, not activated since: its secret, until then.
 	if (registration === undefined) return legacy === undefined ? notRegistered : anyOf([legacy]);
-	const secrets: string[] = legacy === undefined ? [] : [legacy];
-	let current: DerivedSecret;
-	try {
-		const credentials = await cachedCredential(context, choice.credential);
-		current = await derivedSecret(credentials, registration.salt);
-	} catch (error) {
-		return () => ({
-			ok: false,
-			statusCode: 500,
-			reason: 'configuration',
-			message: `The API credential the webhook was registered with cannot be read: ${(error as Error).message}`,
-		});
-	}
 	const key = nodeKey(context.getWorkflow(), context.getNode());
 	const mine = knownSecrets(key);
-	secrets.unshift(current.secret);
-	if (current.check === registration.check) {
-		mine.registered = current;
-	} else if (mine.rotation?.check === current.check && mine.rotation.state === 'done') {
-		// SuperOffice has the new secret: static data says so from this request on.
+	let current: DerivedSecret;
+	try {
+		current = await derivedSecret(await cachedCredential(context, type), registration.salt);
+		if (!inSync(current, registration.check, legacy, mine.rotation)) {
+			// Static data says SuperOffice has another secret: this process's copy of the
+			// credential may be behind (it is read again at most every 5 seconds).
+			const fresh = await rereadAfterFailure(context, type);
+			if (fresh !== undefined) current = await derivedSecret(fresh, registration.salt);
+		}
+	} catch (error) {
+		return unreadable(error);
+	}
+	const { rotation } = mine;
+	if (rotation?.state === 'done' && rotation.check === current.check) {
+		// SuperOffice has this secret since a rotation here: static data says so from this request on.
 		storeRegistration(staticData, id, registration.salt, current);
+	}
+	const secrets = [current.secret];
+	if (inSync(current, registrationKey(staticData)?.check, clearSecret(staticData), rotation)) {
+		mine.registered = current;
 	} else {
-		// The credential changed since SuperOffice was given its secret.
-		if (mine.registered?.check === registration.check) secrets.push(mine.registered.secret);
-		startRotation(context, choice.credential, id, current, key);
+		// SuperOffice may still sign with what it had: the secret in clear, or the one this
+		// process last knew it to have. It is given the current one.
+		if (legacy !== undefined) secrets.push(legacy);
+		if (mine.registered !== undefined) secrets.push(mine.registered.secret);
+		startRotation(context, type, id, registration.salt, key);
+	}
+	// SuperOffice tests the target with the secret it is being given before it takes it.
+	if (mine.rotation?.state === 'pending' && mine.rotation.secret !== undefined) {
+		secrets.push(mine.rotation.secret);
 	}
 	if (mine.previous !== undefined && (mine.previousUntil ?? 0) > Date.now()) {
 		secrets.push(mine.previous.secret);
 	}
-	return anyOf(secrets);
+	return anyOf([...new Set(secrets)]);
 }
 
 /**

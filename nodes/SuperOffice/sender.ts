@@ -276,8 +276,12 @@ export const superOffice: SenderDefinition = {
 		isSelected: selectionMatcher(selected, custom),
 		runHandshakes: options.runOnTestEvent === true,
 	}),
+	// Before the body is read, the X-Hook-Test header says it; after, the signed Event alone (an
+	// unsigned header must not turn a copy of a business event into a test event).
 	isHandshake: (headers, _body, eventName) =>
-		eventName === TEST_EVENT || headerValue(headers, 'X-Hook-Test')?.toLowerCase() === 'true',
+		eventName !== undefined
+			? eventName === TEST_EVENT
+			: headerValue(headers, 'X-Hook-Test')?.toLowerCase() === 'true',
 	toItems: (event) => {
 		event.body._delivery = deliveryDetails(event.headers);
 		return [event.body];

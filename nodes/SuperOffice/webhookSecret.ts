@@ -41,21 +41,44 @@ export interface DerivedSecret {
 /** How long the previous secret is still accepted once SuperOffice has the new one. */
 export const ROTATION_GRACE_MS = 10 * 60_000;
 
-/** scrypt's cost: about 16 MiB and tens of milliseconds, once per credential version and process. */
-const SCRYPT = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+/**
+ * scrypt's cost: 32 MiB and about a tenth of a second, once per credential version and process;
+ * the same for each guess of someone trying passwords against a salt and check.
+ */
+const SCRYPT = { N: 32_768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 /** A new salt for a registration. */
 export function newSalt(): string {
 	return randomBytes(16).toString('base64');
 }
 
-/** The credential fields the secret depends on, in a fixed order. */
+/**
+ * The credential fields the secret depends on: the ones that say who calls the API, by the
+ * credential types' field names (SuperOffice OAuth2 API: client id and secret; SuperOffice API:
+ * how it logs in, ticket, application token, bearer token, user name, password). Others are left
+ * out: the OAuth2 token n8n renews, and what n8n itself writes into a credential while a user
+ * connects it (a reconnect must not change the secret).
+ */
+const KEY_FIELDS = [
+	'clientId',
+	'clientSecret',
+	'authType',
+	'ticketToken',
+	'appToken',
+	'accessToken',
+	'username',
+	'password',
+];
+const SECRET_FIELDS = ['clientSecret', 'ticketToken', 'appToken', 'accessToken', 'password'];
+
 function keyMaterial(credentials: ICredentialDataDecryptedObject): string {
-	const fields = Object.keys(credentials)
-		.filter((name) => name !== 'oauthTokenData')
-		.sort()
-		.map((name) => [name, credentials[name]]);
-	return JSON.stringify(fields);
+	const secret = SECRET_FIELDS.some(
+		(name) => typeof credentials[name] === 'string' && credentials[name] !== '',
+	);
+	// Without a secret field, the derived secret would follow from the salt alone.
+	if (!secret)
+		throw new Error('the API credential holds no secret to derive the webhook secret from');
+	return JSON.stringify(KEY_FIELDS.map((name) => credentials[name] ?? null));
 }
 
 async function derive(material: string, salt: string): Promise<DerivedSecret> {
@@ -77,19 +100,24 @@ async function derive(material: string, salt: string): Promise<DerivedSecret> {
  * pays for scrypt unless the credential or the salt is new.
  */
 const derivedFor = new WeakMap<object, Map<string, Promise<DerivedSecret>>>();
-const derivedByDigest = new Map<string, Promise<DerivedSecret>>();
-const MAX_DIGESTS = 256;
+const derivedByDigest = new Map<string, { derived: Promise<DerivedSecret>; usedAt: number }>();
+/** Derivations not used for this long are forgotten (the credential was edited, or left). */
+const DIGEST_TTL_MS = ROTATION_GRACE_MS;
 
 function derivation(material: string, salt: string): Promise<DerivedSecret> {
-	const digest = `${salt}:${hash('sha256', material, 'base64')}`;
-	let derived = derivedByDigest.get(digest);
-	if (derived === undefined) {
-		if (derivedByDigest.size >= MAX_DIGESTS) derivedByDigest.clear();
-		derived = derive(material, salt);
-		derivedByDigest.set(digest, derived);
-		derived.catch(() => derivedByDigest.delete(digest));
+	const now = Date.now();
+	for (const [digest, entry] of derivedByDigest) {
+		if (now - entry.usedAt > DIGEST_TTL_MS) derivedByDigest.delete(digest);
 	}
-	return derived;
+	const digest = `${salt}:${hash('sha256', material, 'base64')}`;
+	let entry = derivedByDigest.get(digest);
+	if (entry === undefined) {
+		entry = { derived: derive(material, salt), usedAt: now };
+		derivedByDigest.set(digest, entry);
+		entry.derived.catch(() => derivedByDigest.delete(digest));
+	}
+	entry.usedAt = now;
+	return entry.derived;
 }
 
 /** The secret derived from a credential's fields and a registration's salt. */
@@ -113,7 +141,7 @@ export function nodeKey(workflow: { id?: string }, node: { id?: string; name: st
 	return `${workflow.id ?? ''}:${node.id ?? node.name}`;
 }
 
-interface Known {
+export interface Known {
 	/** The secret SuperOffice was last known to sign with (its check matched static data). */
 	registered?: DerivedSecret;
 	/** The one it signed with before a rotation, and until when it is still accepted. */
@@ -124,9 +152,11 @@ interface Known {
 		check: string;
 		state: 'pending' | 'done' | 'failed';
 		at: number;
-		/** Settles when SuperOffice answered. */
-		done: Promise<void>;
+		/** While pending: the secret SuperOffice is being given (its test event is signed with it). */
+		secret?: string;
 	};
+	/** Until when no new rotation is looked into, after one found SuperOffice up to date. */
+	quietUntil?: number;
 }
 
 const known = new Map<string, Known>();

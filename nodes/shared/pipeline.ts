@@ -95,7 +95,8 @@ export function outsideWindow(
 	now: number,
 ): string | undefined {
 	if (typeof value !== 'string' || value.length > 40) return undefined;
-	const time = Date.parse(value);
+	// A time without a zone is UTC (as SuperOffice writes it), not this server's local time.
+	const time = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
 	if (Number.isNaN(time)) return undefined;
 	const seconds = Math.round((now - time) / 1000);
 	if (Math.abs(seconds) <= windowSeconds) return undefined;

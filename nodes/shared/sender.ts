@@ -112,7 +112,8 @@ export interface AuthenticationChoice {
 	scheme?: AuthScheme;
 	/**
 	 * Builds the authenticator itself, for choices whose secret is not a credential field (the
-	 * secret SuperOffice registration generated). Takes precedence over `scheme`.
+	 * secret SuperOffice registration derives from its API credential). Takes precedence over
+	 * `scheme`.
 	 */
 	authenticator?: (
 		context: IWebhookFunctions,

