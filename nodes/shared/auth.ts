@@ -2,10 +2,10 @@ import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from '
 
 import { headerValue } from './http';
 import type { AuthResult, Authenticator } from './sender';
-import { secretsEqual } from './signatures';
+import { secretDigest, secretMatches } from './signatures';
 
 /** Accepts every request: for senders configured without authentication. */
-export const acceptAnyRequest: Authenticator = () => ({ ok: true });
+export const acceptAnyRequest: Authenticator = () => ({ ok: true, final: true });
 
 /** An HTTP header name as RFC 9110 defines a token. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -46,6 +46,7 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
 				`The credential's header value is shorter than ${MIN_HEADER_SECRET_LENGTH} characters: set a longer random value, here and at the sender`,
 			);
 	}
+	const expectedDigest = secretDigest(expected);
 	return (delivery) => {
 		const received = headerValue(delivery.headers, name);
 		if (received === undefined) {
@@ -56,7 +57,7 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
 				message: `Missing header ${name}`,
 			};
 		}
-		if (!secretsEqual(received, expected)) {
+		if (!secretMatches(received, expectedDigest)) {
 			return {
 				ok: false,
 				statusCode: 401,
@@ -64,7 +65,7 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
 				message: `Header ${name} does not match the configured value`,
 			};
 		}
-		return { ok: true };
+		return { ok: true, final: true };
 	};
 }
 

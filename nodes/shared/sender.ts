@@ -26,7 +26,8 @@ import type { ValidationIssue } from './validation';
  * is answered, with 200.
  */
 export type AuthResult =
-	| { ok: true }
+	/** `final`: the body cannot change the outcome (a header check), so it is not checked again. */
+	| { ok: true; final?: boolean }
 	| { ok: false; statusCode: 401 | 500; reason: string; message: string; handshakesOnly?: boolean };
 
 /**

@@ -1,11 +1,17 @@
 import { createHmac, hash, timingSafeEqual } from 'crypto';
 
+/** The digest an expected secret is compared by (see `secretMatches`), computed once per credential. */
+export function secretDigest(expected: string): Buffer {
+	return hash('sha256', expected, 'buffer');
+}
+
 /**
- * Compares two strings in constant time. Both sides are hashed first so that neither the
- * content nor the length of the expected value leaks through timing.
+ * Compares a received string with an expected secret in constant time. Both sides are hashed
+ * (the expected one once, by `secretDigest`) so that neither the content nor the length of the
+ * expected value leaks through timing.
  */
-export function secretsEqual(received: string, expected: string): boolean {
-	return timingSafeEqual(hash('sha256', received, 'buffer'), hash('sha256', expected, 'buffer'));
+export function secretMatches(received: string, expectedDigest: Buffer): boolean {
+	return timingSafeEqual(hash('sha256', received, 'buffer'), expectedDigest);
 }
 
 /** Compares two byte strings of any length in constant time for equal lengths. */

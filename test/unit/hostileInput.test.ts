@@ -241,8 +241,11 @@ it('a wrong Qondor header value, and a CRM timestamp out of the window, are refu
 
 describe('nesting', () => {
 	const credential = newCredential('qondor');
-	const send = async (depth: number) => {
-		const event = freshEvent('qondor', sample('qondor', 'OfferSentV1'));
+	const send = async (depth: number, padding = 0) => {
+		const event = freshEvent('qondor', {
+			...sample('qondor', 'OfferSentV1'),
+			...(padding > 0 ? { padding: 'x'.repeat(padding) } : {}),
+		});
 		const text = JSON.stringify(event.body).replace(
 			/}$/,
 			`,"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`,
@@ -251,9 +254,21 @@ describe('nesting', () => {
 		return [outcome.statusCode, outcome.body?.reason];
 	};
 
-	it('a body nested 1,000 levels deep runs; one nested deeper is refused before it is parsed', async () => {
+	it('a body nested 1,000 levels deep runs; one nested deeper is refused', async () => {
 		expect(await send(999)).toEqual([200, 'started']);
-		expect(await send(1000000)).toEqual([400, 'invalid-body']);
+		expect(await send(1000)).toEqual([400, 'invalid-body']);
+	});
+
+	it('above 256 KiB the nesting is measured on the bytes, before parsing: a million levels are refused', async () => {
+		expect(await send(999, 300_000)).toEqual([200, 'started']);
+		expect(await send(1000, 300_000)).toEqual([400, 'invalid-body']);
+		const parse = jest.spyOn(JSON, 'parse');
+		try {
+			expect(await send(1_000_000)).toEqual([400, 'invalid-body']);
+			expect(parse.mock.calls.some(([text]) => String(text).length > 1_000_000)).toBe(false);
+		} finally {
+			parse.mockRestore();
+		}
 	});
 
 	it('brackets inside strings do not count', async () => {
