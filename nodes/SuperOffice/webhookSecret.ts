@@ -94,46 +94,32 @@ async function derive(material: string, salt: string): Promise<DerivedSecret> {
 }
 
 /**
- * Derived secrets by credential data object and salt: the credential cache hands out the same
- * object while it is fresh, so a delivery costs a look-up. Where n8n hands out a new object each
- * time, the fields' digest finds the derivation instead (a few hundred kept), so no request ever
- * pays for scrypt unless the credential or the salt is new.
+ * Derivations by salt and digest of the credential's fields: a delivery costs a hash of a few
+ * fields, never scrypt unless the credential or the salt is new. Entries not used for
+ * DIGEST_TTL_MS are forgotten (the credential was edited, or the workflow left).
  */
-const derivedFor = new WeakMap<object, Map<string, Promise<DerivedSecret>>>();
-const derivedByDigest = new Map<string, { derived: Promise<DerivedSecret>; usedAt: number }>();
-/** Derivations not used for this long are forgotten (the credential was edited, or left). */
+const derivations = new Map<string, { derived: Promise<DerivedSecret>; usedAt: number }>();
 const DIGEST_TTL_MS = ROTATION_GRACE_MS;
-
-function derivation(material: string, salt: string): Promise<DerivedSecret> {
-	const now = Date.now();
-	for (const [digest, entry] of derivedByDigest) {
-		if (now - entry.usedAt > DIGEST_TTL_MS) derivedByDigest.delete(digest);
-	}
-	const digest = `${salt}:${hash('sha256', material, 'base64')}`;
-	let entry = derivedByDigest.get(digest);
-	if (entry === undefined) {
-		entry = { derived: derive(material, salt), usedAt: now };
-		derivedByDigest.set(digest, entry);
-		entry.derived.catch(() => derivedByDigest.delete(digest));
-	}
-	entry.usedAt = now;
-	return entry.derived;
-}
 
 /** The secret derived from a credential's fields and a registration's salt. */
 export async function derivedSecret(
 	credentials: ICredentialDataDecryptedObject,
 	salt: string,
 ): Promise<DerivedSecret> {
-	const bySalt = derivedFor.get(credentials) ?? new Map<string, Promise<DerivedSecret>>();
-	derivedFor.set(credentials, bySalt);
-	let derived = bySalt.get(salt);
-	if (derived === undefined) {
-		derived = derivation(keyMaterial(credentials), salt);
-		bySalt.set(salt, derived);
-		derived.catch(() => bySalt.delete(salt));
+	const material = keyMaterial(credentials);
+	const digest = `${salt}:${hash('sha256', material, 'base64')}`;
+	const now = Date.now();
+	let entry = derivations.get(digest);
+	if (entry === undefined) {
+		for (const [key, old] of derivations) {
+			if (now - old.usedAt > DIGEST_TTL_MS) derivations.delete(key);
+		}
+		entry = { derived: derive(material, salt), usedAt: now };
+		derivations.set(digest, entry);
+		entry.derived.catch(() => derivations.delete(digest));
 	}
-	return await derived;
+	entry.usedAt = now;
+	return await entry.derived;
 }
 
 /** A trigger node in one workflow, as the key of what this process remembers of it. */

@@ -89,11 +89,7 @@ function describeLocation({ field, header }: WireLocation): string {
  * inside. A time that is missing or not a date is not judged here (the schema check reports a
  * missing one; a sender's signed body always has it).
  */
-export function outsideWindow(
-	value: unknown,
-	windowSeconds: number,
-	now: number,
-): string | undefined {
+function outsideWindow(value: unknown, windowSeconds: number, now: number): string | undefined {
 	if (typeof value !== 'string' || value.length > 40) return undefined;
 	// A time without a zone is UTC (as SuperOffice writes it), not this server's local time.
 	const time = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);

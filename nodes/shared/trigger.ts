@@ -74,20 +74,13 @@ function recheck(
 	choice: AuthenticationChoice,
 	options: IDataObject,
 ): (() => Promise<Authenticator | undefined>) | undefined {
-	const { scheme, credential, authenticator: build } = choice;
+	const { credential } = choice;
 	if (credential === undefined) return undefined;
-	if (build !== undefined) {
-		// The choice builds its own check from the credential (read through the cache).
-		return async () =>
-			(await rereadAfterFailure(context, credential)) === undefined
-				? undefined
-				: await build(context, choice);
-	}
-	if (scheme === undefined) return undefined;
-	return async () => {
-		const fresh = await rereadAfterFailure(context, credential);
-		return fresh === undefined ? undefined : schemeAuthenticator(scheme, fresh, options);
-	};
+	// The credential read again is what the cache holds now: the check is built as for any request.
+	return async () =>
+		(await rereadAfterFailure(context, credential)) === undefined
+			? undefined
+			: await authenticator(context, choice, options);
 }
 
 /** The user's choices on the node, read for one request. */
