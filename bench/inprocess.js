@@ -62,31 +62,31 @@ function floorFor(scheme, credential) {
 // sized for about 0.1 s a round.
 
 /** The node set up as a user would: default authentication, all events, no options. */
-function nodeSetup(definition, credential) {
+function nodeSetup(sender, credential) {
 	return {
-		parameters: defaultParameters(definition),
-		credentials: { [trigger(definition).credentialType]: credential },
+		parameters: defaultParameters(sender),
+		credentials: { [trigger(sender).credentialType]: credential },
 	};
 }
 
-const cases = senders().flatMap((definition) => {
-	const credential = newCredential(definition);
-	const Node = nodeClass(definition);
-	return wireOf(definition).benchmark.map((name) => {
-		const body = sample(definition, name);
+const cases = senders().flatMap((sender) => {
+	const credential = newCredential(sender);
+	const Node = nodeClass(sender);
+	return wireOf(sender).benchmark.map((name) => {
+		const body = sample(sender, name);
 		// Every call a new event: fresh id, fresh signature (and, for Standard Webhooks, the current timestamp).
 		const request = () => {
-			const event = freshEvent(definition, body);
-			return signedRequest(definition, event.body, credential, event.options);
+			const event = freshEvent(sender, body);
+			return signedRequest(sender, event.body, credential, event.options);
 		};
 		const bytes = request().raw.length;
 		return {
-			name: `${definition.sender} ${name}`,
+			name: `${sender.name} ${name}`,
 			node: new Node(),
-			setup: nodeSetup(definition, credential),
+			setup: nodeSetup(sender, credential),
 			events: Math.min(4000, Math.max(200, Math.round(4e6 / bytes))),
 			request,
-			floor: floorFor(schemeOf(definition), credential),
+			floor: floorFor(schemeOf(sender), credential),
 		};
 	});
 });

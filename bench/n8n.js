@@ -123,16 +123,16 @@ function requestFactory(target) {
 		let number = 0;
 		return () => target.github.delivery('issues', githubIssueEvent(++number));
 	}
-	const definition = senders().find((candidate) => candidate.key === target.sender);
-	const body = sample(definition, wireOf(definition).benchmark[0]);
+	const sender = senders().find((candidate) => candidate.key === target.senderKey);
+	const body = sample(sender, wireOf(sender).benchmark[0]);
 	let counter = 0;
 	return () => {
 		const event = freshEvent(
-			definition,
+			senderKey,
 			body,
-			`${definition.event.id.field ? '' : 'msg_'}${process.pid}-${Date.now()}-${counter++}`,
+			`${sender.event.id.field ? '' : 'msg_'}${process.pid}-${Date.now()}-${counter++}`,
 		);
-		return signedRequest(definition, event.body, target.credential, event.options);
+		return signedRequest(sender, event.body, target.credential, event.options);
 	};
 }
 
@@ -244,12 +244,12 @@ async function main() {
 			parameters: { settings: { rememberIds: 'memory' } },
 			credentialData: env.secrets[first.key],
 		});
-		const target = (label, sender, url, workflowId) => ({
+		const target = (label, senderKey, url, workflowId) => ({
 			label,
-			sender,
+			senderKey,
 			url,
 			workflowId,
-			credential: env.secrets[sender],
+			credential: env.secrets[senderKey],
 		});
 		const targets = {
 			'webhook-node': target(
@@ -264,7 +264,7 @@ async function main() {
 					target(env.workflows[key].nodeName, key, env.workflows[key].url, env.workflows[key].id),
 				]),
 			),
-			[memoryKey]: target(`${first.sender}, IDs in memory`, first.key, memory.url, memory.id),
+			[memoryKey]: target(`${first.name}, IDs in memory`, first.key, memory.url, memory.id),
 			'webhook-header-auth': target(
 				'Webhook node, Header Auth',
 				qondorLike.key,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Build step: writes each trigger's output schema (`__schema__/v1.0.0.json` beside the node, the
 // file n8n's editor fetches to list a node's fields before it has run) from the zod schemas of
-// each sender's items (its definition's `outputSchemas`). Reads the compiled senders from dist/,
+// each sender's items (its sender's `outputSchemas`). Reads the compiled senders from dist/,
 // so it runs after the TypeScript build (npm run build), and writes dist/. The copies committed beside the nodes are refreshed
 // with `npm run schemas`; a unit test fails when they differ from what the build generates.
 //   node scripts/generate-schemas.js            write dist/

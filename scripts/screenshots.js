@@ -54,15 +54,15 @@ async function main() {
 	});
 	try {
 		// One event each (samples/wire.json's screenshot sample, else its first benchmark sample), so the panels show real output.
-		for (const definition of senders()) {
-			const wire = wireOf(definition);
+		for (const sender of senders()) {
+			const wire = wireOf(sender);
 			const event = freshEvent(
-				definition,
-				sample(definition, wire.screenshot ?? wire.benchmark[0]),
+				sender,
+				sample(sender, wire.screenshot ?? wire.benchmark[0]),
 			);
 			await env.post(
-				definition.key,
-				signedRequest(definition, event.body, env.secrets[definition.key], event.options),
+				sender.key,
+				signedRequest(sender, event.body, env.secrets[sender.key], event.options),
 			);
 		}
 		const examples = await importExamples(env.instance);

@@ -9,16 +9,16 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 
 const { LOCAL_HOME } = require('./lib/n8n');
-const { loadSamples, sender, senders, wireOf } = require('./lib/registry');
+const { loadSamples, senderOf, senders, wireOf } = require('./lib/registry');
 const { freshEvent, sentNow, signedRequest } = require('./lib/senders');
 
 /** The sample sent when none is named: the sender's first benchmark sample (its everyday event). */
-function defaultSample(definition) {
-	return wireOf(definition).benchmark[0] ?? Object.keys(loadSamples(definition))[0];
+function defaultSample(sender) {
+	return wireOf(sender).benchmark[0] ?? Object.keys(loadSamples(sender))[0];
 }
 
 function usage() {
-	const keys = senders().map((definition) => definition.key);
+	const keys = senders().map((sender) => sender.key);
 	const examples = senders().map(defaultSample);
 	return `Usage: npm run send -- <${keys.join('|')}> [event] [options]
 
@@ -82,22 +82,22 @@ function givenSecret(values) {
 }
 
 /** The credential to authenticate with: the local one, with the given secret and --header-name laid over it. */
-function credentialFor(definition, values, state) {
+function credentialFor(sender, values, state) {
 	if (values['no-auth']) return undefined;
-	const local = state?.secrets?.[definition.key] ?? {};
+	const local = state?.secrets?.[sender.key] ?? {};
 	const secret = givenSecret(values);
 	if (secret === undefined) {
 		if (Object.keys(local).length === 0)
 			throw new Error(
-				`No secret for ${definition.key}: pass --secret-file or set CRM_TRIGGERS_SECRET, or start the local n8n with npm start`,
+				`No secret for ${sender.key}: pass --secret-file or set CRM_TRIGGERS_SECRET, or start the local n8n with npm start`,
 			);
 		return { ...local, ...(values['header-name'] ? { headerName: values['header-name'] } : {}) };
 	}
-	const scheme = definition.authentication.choices.find((choice) => choice.scheme)?.scheme;
+	const scheme = sender.authentication.choices.find((choice) => choice.scheme)?.scheme;
 	if (scheme?.type === 'header')
 		return {
 			headerName:
-				values['header-name'] || local.headerName || `X-${definition.sender}-Webhook-Token`,
+				values['header-name'] || local.headerName || `X-${sender.name}-Webhook-Token`,
 			headerSecret: secret,
 		};
 	return secret;
@@ -110,8 +110,8 @@ async function main() {
 		process.stdout.write(usage());
 		process.exit(key || values.help ? 0 : 1);
 	}
-	const definition = sender(key);
-	const samples = loadSamples(definition);
+	const sender = senderOf(key);
+	const samples = loadSamples(sender);
 	if (values.list) {
 		process.stdout.write(`${Object.keys(samples).join('\n')}\n`);
 		return;
@@ -121,7 +121,7 @@ async function main() {
 	if (values.file) {
 		body = JSON.parse(fs.readFileSync(values.file, 'utf8'));
 	} else {
-		const name = eventName || defaultSample(definition);
+		const name = eventName || defaultSample(sender);
 		if (samples[name] === undefined)
 			throw new Error(
 				`No sample "${name}" for ${key}; available: ${Object.keys(samples).join(', ')}`,
@@ -135,13 +135,13 @@ async function main() {
 		url = state.workflows[key].url;
 	}
 	if (values.test) url = url.replace('/webhook/', '/webhook-test/');
-	const credential = credentialFor(definition, values, state);
+	const credential = credentialFor(sender, values, state);
 	// With --keep-ids every copy is the same event: the body as it is, one id for senders that carry it in a header.
-	const kept = { body: sentNow(definition, body), options: freshEvent(definition, body).options };
+	const kept = { body: sentNow(sender, body), options: freshEvent(sender, body).options };
 
 	for (let i = 0; i < Number(values.repeat); i++) {
-		const event = values['keep-ids'] ? kept : freshEvent(definition, body);
-		const request = signedRequest(definition, event.body, credential, event.options);
+		const event = values['keep-ids'] ? kept : freshEvent(sender, body);
+		const request = signedRequest(sender, event.body, credential, event.options);
 		const response = await fetch(url, {
 			method: 'POST',
 			headers: request.headers,

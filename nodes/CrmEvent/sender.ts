@@ -36,7 +36,7 @@ export function normaliseEnvelope(body: IDataObject): IDataObject {
 export const crmEvent: SenderDefinition = {
 	key: 'crm',
 	folder: 'CrmEvent',
-	sender: 'CRM',
+	name: 'CRM',
 	path: 'crm-event',
 	setupNotice: {
 		text: 'In your CRM’s webhook settings, add an endpoint with the Production URL above and choose the events. The CRM then shows the signing secret (whsec_…) once: paste it into the credential. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#crm-event-trigger" target="_blank">Setup guide</a>',
@@ -80,7 +80,7 @@ export const crmEvent: SenderDefinition = {
 	},
 	schemas: crmEventSchemas,
 	unknownEventSchema: unknownCrmEventSchema,
-	options: [
+	settings: [
 		{
 			displayName: 'Reject Invalid Payloads',
 			name: 'rejectInvalid',

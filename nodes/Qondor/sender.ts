@@ -15,8 +15,8 @@ import {
 	topicFamily,
 } from './topics';
 
-function bookingItems(event: AcceptedEvent, options: IDataObject): IDataObject[] {
-	if (options.bookingOutput === 'participant') {
+function bookingItems(event: AcceptedEvent, settings: IDataObject): IDataObject[] {
+	if (settings.bookingOutput === 'participant') {
 		const people = splitBookingIntoParticipants(event.body);
 		if (people.length > 0) return people;
 	}
@@ -44,7 +44,7 @@ const participantItem = personItem.extend({
 export const qondor: SenderDefinition = {
 	key: 'qondor',
 	folder: 'Qondor',
-	sender: 'Qondor',
+	name: 'Qondor',
 	path: 'qondor',
 	setupNotice: {
 		text: 'Qondor sets up webhooks for you. Send the Qondor team the Production URL above, the topics you need, which offices they cover, and the header name and value from the credential. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#qondor-trigger" target="_blank">Setup guide</a>',
@@ -88,7 +88,7 @@ export const qondor: SenderDefinition = {
 	},
 	schemas: qondorTopicSchemas,
 	unknownEventSchema: pingSchema,
-	options: [
+	settings: [
 		{
 			displayName: 'Booking Output',
 			name: 'bookingOutput',
@@ -155,8 +155,8 @@ export const qondor: SenderDefinition = {
 		};
 	},
 	isHandshake: (_headers, _body, topic) => topic === PING_TOPIC,
-	toItems: (event, options) =>
-		event.name === BOOKING_TOPIC ? bookingItems(event, options) : [event.body],
+	toItems: (event, settings) =>
+		event.name === BOOKING_TOPIC ? bookingItems(event, settings) : [event.body],
 	outputSchemas: [
 		...qondorTopics.map((topic) => topic.schema as z.ZodObject),
 		bookingItem,

@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
 
 /*
  * SuperOffice's REST API as both registration and record reading call it: through n8n's request
@@ -21,7 +22,7 @@ export interface ApiResponse {
 
 /** Calls the tenant's API: `path` is relative to the base URL ending in /api/v1. */
 export type SuperOfficeApi = (
-	method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
 	path: string,
 	body?: IDataObject,
 	timeoutMs?: number,
@@ -35,6 +36,34 @@ export const API_CREDENTIALS: ReadonlyMap<string, string> = new Map([
 
 interface HttpError {
 	httpCode?: string | null;
+}
+
+/** The error of a call that did not finish within its time limit. */
+export class TimeLimitError extends Error {
+	readonly code = 'ETIMEDOUT';
+
+	constructor(limitMs: number) {
+		super(`SuperOffice did not answer within ${limitMs / 1000} seconds`);
+	}
+}
+
+/**
+ * The call's outcome, or a TimeLimitError once `limitMs` have passed. The request has a time limit
+ * of its own; this one also covers a request helper that ignores it. The timer ends with the call.
+ */
+export async function withinTime<T>(call: Promise<T>, limitMs: number): Promise<T> {
+	const done = new AbortController();
+	const expired = sleepWithAbort(limitMs, done.signal).then(
+		() => {
+			throw new TimeLimitError(limitMs);
+		},
+		() => new Promise<never>(() => {}),
+	);
+	try {
+		return await Promise.race([call, expired]);
+	} finally {
+		done.abort();
+	}
 }
 
 /**
@@ -102,15 +131,16 @@ export async function superOfficeApi(
 			disableFollowRedirect: true,
 		};
 		if (timeoutMs !== undefined) options.timeout = timeoutMs;
-		const response = await request(options);
+		const send = async (sent: IHttpRequestOptions) =>
+			await (timeoutMs === undefined ? request(sent) : withinTime(request(sent), timeoutMs));
+		const response = await send(options);
 		if (response.statusCode !== 401 || !isOAuth2) return response;
 		// n8n refreshes an expired OAuth2 access token only when the request fails as an error.
-		try {
-			return await request({ ...options, ignoreHttpStatusErrors: false });
-		} catch (error) {
+		return await send({ ...options, ignoreHttpStatusErrors: false }).catch((error) => {
+			if (error instanceof TimeLimitError) return Promise.reject(error);
 			const code = Number((error as HttpError).httpCode);
 			return { statusCode: Number.isInteger(code) && code > 0 ? code : 401, body: undefined };
-		}
+		});
 	};
 	return { api, baseUrl, credentials };
 }

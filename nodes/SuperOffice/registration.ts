@@ -1,42 +1,35 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IHookFunctions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { bodySignatureAuthenticator } from '../shared/bodySignature';
-import {
-	cachedCredential,
-	RECHECK_INTERVAL_MS,
-	rereadAfterFailure,
-} from '../shared/credentialCache';
 import { ALL_EVENTS, matchesPattern, parseEventList } from '../shared/eventFilter';
-import type { AuthenticationChoice, Authenticator, WebhookLifecycle } from '../shared/sender';
+import type { RegisteringCredential, WebhookLifecycle } from '../shared/sender';
 import { superOfficeApi } from './api';
 import type { ApiResponse, SuperOfficeApi } from './api';
 import { superOfficeEvents } from './events';
+import { apply, forgetSecretState } from './secretLifecycle';
 import {
+	derivedEarlier,
 	derivedSecret,
-	forgetSecrets,
-	knownSecrets,
+	forgetRegistration,
 	newSalt,
 	nodeKey,
-	registrationKey,
-	ROTATION_GRACE_MS,
+	registrationOf,
 	storeRegistration,
 } from './webhookSecret';
-import type { DerivedSecret, Known, Registration } from './webhookSecret';
+import type { RegistrationData } from './webhookSecret';
 
 /*
  * Automatic registration: the trigger creates its webhook through SuperOffice's REST API
- * (`/api/v1/Webhook`) when the workflow is activated, and removes it when it is deactivated.
- * The webhook's id is kept in the node's static data; its secret is derived from the API
- * credential and stored nowhere (see webhookSecret.ts).
+ * (`/api/v1/Webhook`) when the workflow is activated, checks it when n8n starts or the workflow is
+ * activated again, and removes it when the workflow is deactivated. The webhook's id is kept in
+ * the node's static data; its secret is derived from the API credential and stored nowhere (see
+ * webhookSecret.ts). Every call has a time limit.
  */
 
 export type { ApiResponse, SuperOfficeApi };
+
+/** The time limit of one registration call (SuperOffice tests the target before it answers). */
+export const REGISTRATION_CALL_LIMIT_MS = 30_000;
 
 /** A failure to tell the user about, in their words. */
 export class RegistrationError extends Error {}
@@ -47,19 +40,8 @@ export interface WebhookTarget {
 	/** The trigger's production URL. */
 	url: string;
 	events: string[];
-}
-
-/** A secret kept in clear by earlier versions of this node, until the next activation replaces it. */
-function clearSecret(staticData: IDataObject): string | undefined {
-	const secret = (staticData as Registration).superOfficeWebhookSecret;
-	return typeof secret === 'string' && secret !== '' ? secret : undefined;
-}
-
-function forget(staticData: IDataObject): void {
-	delete staticData.superOfficeWebhookId;
-	delete staticData.superOfficeSecretSalt;
-	delete staticData.superOfficeSecretCheck;
-	delete staticData.superOfficeWebhookSecret;
+	/** The workflow's id, which the name ends with: how the trigger knows its own webhook. */
+	workflowId: string;
 }
 
 /** The API credential and this node's key, for deriving and remembering its secret. */
@@ -69,35 +51,14 @@ export interface SecretSource {
 	key: string;
 }
 
-/**
- * After SuperOffice was given `next`: it is the registered secret, and the one it replaces (the
- * secret in clear of an earlier version, or the one this process last knew SuperOffice to have)
- * is still accepted for ROTATION_GRACE_MS, for deliveries already under way.
- */
-function rotated(key: string, next: DerivedSecret, replacedClear: string | undefined): void {
-	const mine = knownSecrets(key);
-	const before =
-		replacedClear !== undefined ? { secret: replacedClear, check: '' } : mine.registered;
-	if (before !== undefined && before.secret !== next.secret) {
-		mine.previous = before;
-		mine.previousUntil = Date.now() + ROTATION_GRACE_MS;
-	}
-	mine.registered = next;
-}
-
-/**
- * Whether SuperOffice signs with `current` as far as this process can tell: static data says it
- * was given that secret (and no secret in clear is left to replace), and this process did not give
- * it another one since (static data may not have been saved after that request).
- */
-function inSync(
-	current: DerivedSecret,
-	check: string | undefined,
-	legacy: string | undefined,
-	rotation: Known['rotation'],
-): boolean {
-	if (legacy !== undefined || current.check !== check) return false;
-	return !(rotation?.state === 'done' && rotation.check !== current.check);
+/** One registration call, within its time limit. */
+export async function call(
+	api: SuperOfficeApi,
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+	path: string,
+	body?: IDataObject,
+): Promise<ApiResponse> {
+	return await api(method, path, body, REGISTRATION_CALL_LIMIT_MS);
 }
 
 function messageOf(body: unknown): string {
@@ -111,7 +72,34 @@ function messageOf(body: unknown): string {
 	return '';
 }
 
-const ok = (response: ApiResponse) => response.statusCode >= 200 && response.statusCode < 300;
+export const ok = (response: ApiResponse) =>
+	response.statusCode >= 200 && response.statusCode < 300;
+
+/** What to do about a failed call, by its status (and SuperOffice's words). */
+function advice(action: string, response: ApiResponse, detail: string, target?: WebhookTarget) {
+	const { statusCode } = response;
+	const lower = detail.toLowerCase();
+	if (statusCode >= 300 && statusCode < 400) {
+		const location = response.headers?.location ?? response.headers?.Location;
+		return `SuperOffice's API answered with a redirect (${statusCode}${typeof location === 'string' ? ` to ${location}` : ''}); n8n does not follow redirects with your credential. Set the credential's API base URL to the address the API really has.`;
+	}
+	if (statusCode === 401) {
+		return 'SuperOffice did not accept the API credential (401). Check the credential, or reconnect it.';
+	}
+	if (statusCode === 403) {
+		return 'SuperOffice refused access (403): the user or app behind the credential lacks the licence or rights to manage webhooks.';
+	}
+	if (statusCode === 404 && action !== 'find') {
+		return 'SuperOffice has no Webhook API at this address (404): check the API base URL (…/api/v1) and that the webhook agent is enabled for the tenant.';
+	}
+	if (lower.includes('https') || lower.includes('certificate') || lower.includes('ssl')) {
+		return `SuperOffice demands an HTTPS target URL with a valid certificate, and n8n's production URL is ${target?.url ?? 'not one'}. Set WEBHOOK_URL to n8n's public https:// address.`;
+	}
+	if (lower.includes('test') || lower.includes('reach') || lower.includes('target')) {
+		return `SuperOffice could not deliver its test event to ${target?.url ?? "n8n's production URL"}: n8n must be reachable from SuperOffice at that address.`;
+	}
+	return `SuperOffice answered ${statusCode} when asked to ${action} the webhook.`;
+}
 
 /**
  * Turns a failed API call into a message that says what to do. SuperOffice's own wording is
@@ -124,28 +112,7 @@ export function describeFailure(
 ): RegistrationError {
 	const detail = messageOf(response.body);
 	const said = detail ? ` SuperOffice said: “${detail}”` : '';
-	const lower = detail.toLowerCase();
-	let advice: string;
-	if (response.statusCode >= 300 && response.statusCode < 400) {
-		const location = response.headers?.location ?? response.headers?.Location;
-		advice = `SuperOffice's API answered with a redirect (${response.statusCode}${typeof location === 'string' ? ` to ${location}` : ''}); n8n does not follow redirects with your credential. Set the credential's API base URL to the address the API really has.`;
-	} else if (response.statusCode === 401) {
-		advice =
-			'SuperOffice did not accept the API credential (401). Check the credential, or reconnect it.';
-	} else if (response.statusCode === 403) {
-		advice =
-			'SuperOffice refused access (403): the user or app behind the credential lacks the licence or rights to manage webhooks.';
-	} else if (response.statusCode === 404 && action !== 'find') {
-		advice =
-			'SuperOffice has no Webhook API at this address (404): check the API base URL (…/api/v1) and that the webhook agent is enabled for the tenant.';
-	} else if (lower.includes('https') || lower.includes('certificate') || lower.includes('ssl')) {
-		advice = `SuperOffice demands an HTTPS target URL with a valid certificate, and n8n's production URL is ${target?.url ?? 'not one'}. Set WEBHOOK_URL to n8n's public https:// address.`;
-	} else if (lower.includes('test') || lower.includes('reach') || lower.includes('target')) {
-		advice = `SuperOffice could not deliver its test event to ${target?.url ?? "n8n's production URL"}: n8n must be reachable from SuperOffice at that address.`;
-	} else {
-		advice = `SuperOffice answered ${response.statusCode} when asked to ${action} the webhook.`;
-	}
-	return new RegistrationError(`${advice}${said}`);
+	return new RegistrationError(`${advice(action, response, detail, target)}${said}`);
 }
 
 /** SuperOffice Online only delivers to HTTPS targets: say so before asking it. */
@@ -167,16 +134,47 @@ function sameEvents(a: unknown, b: string[]): boolean {
 }
 
 /**
+ * Whether a webhook SuperOffice has under our stored id is this trigger's: it delivers to this
+ * trigger's URL, or carries the name this trigger gave it (ending in the workflow's id). A
+ * workflow copied with its static data, or an id SuperOffice gave another webhook since, must not
+ * make the trigger take over somebody else's webhook.
+ */
+export function isOurs(webhook: IDataObject, target: Pick<WebhookTarget, 'url' | 'workflowId'>) {
+	if (target.url !== '' && webhook.TargetUrl === target.url) return true;
+	const { Name: name } = webhook;
+	return (
+		typeof name === 'string' && name.startsWith('n8n: ') && name.endsWith(` (${target.workflowId})`)
+	);
+}
+
+/** The webhook with this id, when SuperOffice has it and it is ours; undefined otherwise. */
+export async function findOurs(
+	api: SuperOfficeApi,
+	id: number,
+	target: Pick<WebhookTarget, 'url' | 'workflowId'>,
+): Promise<IDataObject | undefined> {
+	const found = await call(api, 'GET', `Webhook/${id}`);
+	if (found.statusCode === 404) return undefined;
+	if (!ok(found)) throw describeFailure('find', found);
+	const webhook = (found.body ?? {}) as IDataObject;
+	return isOurs(webhook, target) ? webhook : undefined;
+}
+
+function upToDate(webhook: IDataObject, target: WebhookTarget): boolean {
+	return (
+		webhook.State === 'Active' &&
+		webhook.TargetUrl === target.url &&
+		webhook.Name === target.name &&
+		sameEvents(webhook.Events, target.events)
+	);
+}
+
+/**
  * `checkExists`: whether our webhook is registered and usable. When SuperOffice still has it but
  * it was stopped (TooManyErrors after 9 failed deliveries, or Stopped), or it points elsewhere or
  * lists other events than selected now, or the API credential changed since SuperOffice was given
- * its secret (the derived secret changed with it), it is updated and set Active again.
- *
- * A secret that an earlier version kept in clear is replaced in two steps, so that no process
- * ever has to check a secret it cannot know: here the derived secret's salt and check are stored
- * next to it (SuperOffice keeps the secret in clear for now); the first request that reaches any
- * n8n process then gives SuperOffice the derived one, which every process can check, and the
- * secret in clear is dropped once SuperOffice has it.
+ * its secret (the derived secret changed with it), it is updated and set Active again. A webhook
+ * that is gone, or is not ours, is forgotten: n8n then creates one.
  */
 export async function ensureRegistered(
 	api: SuperOfficeApi,
@@ -184,60 +182,59 @@ export async function ensureRegistered(
 	target: WebhookTarget,
 	source: SecretSource,
 ): Promise<boolean> {
-	const { superOfficeWebhookId: id } = staticData as Registration;
-	const registration = registrationKey(staticData);
-	const legacy = clearSecret(staticData);
-	if (typeof id !== 'number' || (registration === undefined && legacy === undefined)) return false;
-	const found = await api('GET', `Webhook/${id}`);
-	if (found.statusCode === 404) {
-		forget(staticData);
+	const registration = registrationOf(staticData);
+	// An id without a salt and check (from the unpublished 0.1): nothing can verify its deliveries.
+	if (registration === undefined) return await replaceUnusable(api, staticData, target);
+	const webhook = await findOurs(api, registration.id, target);
+	if (webhook === undefined) {
+		forgetRegistration(staticData);
 		return false;
 	}
-	if (!ok(found)) throw describeFailure('find', found, target);
-	const webhook = (found.body ?? {}) as IDataObject;
-	const salt = registration?.salt ?? newSalt();
+	const { id, salt } = registration;
 	const derived = await derivedSecret(source.credentials, salt);
-	const mine = knownSecrets(source.key);
-	if (legacy !== undefined) {
-		staticData.superOfficeSecretSalt = salt;
-		staticData.superOfficeSecretCheck = derived.check;
-	}
-	const newSecret =
-		legacy === undefined && !inSync(derived, registration?.check, legacy, mine.rotation);
-	if (
-		!newSecret &&
-		webhook.State === 'Active' &&
-		webhook.TargetUrl === target.url &&
-		sameEvents(webhook.Events, target.events)
-	) {
-		if (legacy === undefined) mine.registered = derived;
+	const edited = derived.check !== registration.check;
+	const at = Date.now();
+	if (!edited && upToDate(webhook, target)) {
+		apply(source.key, { type: 'registered', at });
 		return true;
 	}
-	const at = Date.now();
-	// While SuperOffice tests the target with the new secret, no request starts another rotation.
-	if (newSecret) {
-		mine.rotation = { check: derived.check, state: 'pending', at, secret: derived.secret };
+	// SuperOffice tests the target with the new secret before it takes it: that test is accepted.
+	if (edited) apply(source.key, { type: 'rotation-started' });
+	if (edited) apply(source.key, { type: 'rotation-offered', ...derived });
+	let given = false;
+	try {
+		const updated = await call(api, 'PUT', `Webhook/${id}`, {
+			...webhook,
+			Name: target.name,
+			Events: target.events,
+			TargetUrl: target.url,
+			Secret: derived.secret,
+			State: 'Active',
+		});
+		if (!ok(updated)) throw describeFailure('update', updated, target);
+		given = true;
+	} finally {
+		if (edited && !given) apply(source.key, { type: 'rotation-failed', at });
 	}
-	const updated = await api('PUT', `Webhook/${id}`, {
-		...webhook,
-		Name: target.name,
-		Events: target.events,
-		TargetUrl: target.url,
-		Secret: legacy ?? derived.secret,
-		State: 'Active',
-	});
-	if (!ok(updated)) {
-		if (newSecret) mine.rotation = { check: derived.check, state: 'failed', at };
-		throw describeFailure('update', updated, target);
-	}
-	if (newSecret) {
-		storeRegistration(staticData, id, salt, derived);
-		rotated(source.key, derived, undefined);
-		mine.rotation = { check: derived.check, state: 'done', at };
-	} else if (legacy === undefined) {
-		mine.registered = derived;
-	}
+	storeRegistration(staticData, { id, salt, check: derived.check });
+	const replaced = edited ? derivedEarlier(salt, registration.check)?.secret : undefined;
+	apply(source.key, { type: 'registered', replaced, at });
 	return true;
+}
+
+/** A stored id whose secret cannot be derived: its webhook is removed (when ours) and forgotten. */
+async function replaceUnusable(
+	api: SuperOfficeApi,
+	staticData: IDataObject,
+	target: WebhookTarget,
+): Promise<boolean> {
+	const { superOfficeWebhookId: id } = staticData as RegistrationData;
+	if (typeof id === 'number' && (await findOurs(api, id, target)) !== undefined) {
+		const removed = await call(api, 'DELETE', `Webhook/${id}`);
+		if (!ok(removed) && removed.statusCode !== 404) throw describeFailure('delete', removed);
+	}
+	forgetRegistration(staticData);
+	return false;
 }
 
 /**
@@ -252,7 +249,7 @@ export async function register(
 ): Promise<void> {
 	const salt = newSalt();
 	const derived = await derivedSecret(source.credentials, salt);
-	const created = await api('POST', 'Webhook', {
+	const created = await call(api, 'POST', 'Webhook', {
 		Name: target.name,
 		Events: target.events,
 		TargetUrl: target.url,
@@ -267,187 +264,24 @@ export async function register(
 			'SuperOffice created the webhook but did not say its WebhookId; remove it in SuperOffice and activate again.',
 		);
 	}
-	storeRegistration(staticData, id, salt, derived);
-	knownSecrets(source.key).registered = derived;
+	storeRegistration(staticData, { id, salt, check: derived.check });
+	apply(source.key, { type: 'registered', at: Date.now() });
 }
 
-/** `delete`: removes our webhook from SuperOffice (already gone counts as removed). */
+/** `delete`: removes our webhook from SuperOffice (already gone, or not ours, counts as removed). */
 export async function unregister(
 	api: SuperOfficeApi,
 	staticData: IDataObject,
-	source?: SecretSource,
+	target: Pick<WebhookTarget, 'url' | 'workflowId'>,
+	source: SecretSource,
 ): Promise<void> {
-	const { superOfficeWebhookId: id } = staticData as Registration;
-	if (typeof id === 'number') {
-		const removed = await api('DELETE', `Webhook/${id}`);
+	const { superOfficeWebhookId: id } = staticData as RegistrationData;
+	if (typeof id === 'number' && (await findOurs(api, id, target)) !== undefined) {
+		const removed = await call(api, 'DELETE', `Webhook/${id}`);
 		if (!ok(removed) && removed.statusCode !== 404) throw describeFailure('delete', removed);
 	}
-	forget(staticData);
-	if (source !== undefined) forgetSecrets(source.key);
-}
-
-/** The header SuperOffice signs deliveries in. */
-export const SIGNATURE_HEADER = 'X-SuperOffice-Signature';
-
-const notRegistered: Authenticator = () => ({
-	ok: false,
-	statusCode: 401,
-	reason: 'not-registered',
-	message: 'The webhook is not registered with SuperOffice yet',
-	handshakesOnly: true,
-});
-
-/** Accepts a delivery signed with any of the secrets (each compared in constant time). */
-function anyOf(secrets: string[]): Authenticator {
-	const checks = secrets.map((secret) =>
-		bodySignatureAuthenticator(SIGNATURE_HEADER, secret, 'Webhook Secret'),
-	);
-	if (checks.length === 1) return checks[0];
-	return (arrival) => {
-		let first;
-		for (const check of checks) {
-			const result = check(arrival);
-			if (result.ok) return result;
-			first ??= result;
-		}
-		return first!;
-	};
-}
-
-/** How soon a rotation that failed (SuperOffice unreachable) is tried again. */
-const ROTATION_RETRY_MS = 60_000;
-
-/**
- * Gives SuperOffice the secret derived from the API credential as n8n holds it now (read afresh:
- * a process whose memory is behind never gives SuperOffice an older secret), without holding up
- * the delivery at hand; nothing when SuperOffice already has it. One rotation at a time per node
- * and process; a failed one is tried again after ROTATION_RETRY_MS.
- */
-function startRotation(
-	context: IWebhookFunctions,
-	credentialType: string,
-	id: number,
-	salt: string,
-	key: string,
-): void {
-	const mine = knownSecrets(key);
-	const { rotation } = mine;
-	if (rotation?.state === 'pending') return;
-	if (rotation?.state === 'failed' && Date.now() - rotation.at < ROTATION_RETRY_MS) return;
-	// A request that found nothing to do a moment ago: this process's copy of the credential was
-	// behind, and is read again within RECHECK_INTERVAL_MS.
-	if ((mine.quietUntil ?? 0) > Date.now()) return;
-	const before = rotation;
-	const at = Date.now();
-	const pending: Known['rotation'] & object = { check: '', state: 'pending', at };
-	mine.rotation = pending;
-	void (async () => {
-		const connection = await superOfficeApi(context, credentialType);
-		if ('refused' in connection) throw new RegistrationError(connection.refused);
-		const next = await derivedSecret(connection.credentials, salt);
-		pending.check = next.check;
-		pending.secret = next.secret;
-		const staticData = context.getWorkflowStaticData('node');
-		const stored = registrationKey(staticData)?.check;
-		if (inSync(next, stored, clearSecret(staticData), before)) return undefined;
-		const { api } = connection;
-		const found = await api('GET', `Webhook/${id}`);
-		if (!ok(found)) throw describeFailure('find', found);
-		const updated = await api('PUT', `Webhook/${id}`, {
-			...((found.body ?? {}) as IDataObject),
-			Secret: next.secret,
-		});
-		if (!ok(updated)) throw describeFailure('update', updated);
-		return next;
-	})().then(
-		(next) => {
-			if (next === undefined) {
-				mine.rotation = before;
-				mine.quietUntil = Date.now() + RECHECK_INTERVAL_MS;
-				return;
-			}
-			rotated(key, next, clearSecret(context.getWorkflowStaticData('node')));
-			mine.rotation = { check: next.check, state: 'done', at };
-			context.logger.info(
-				`SuperOffice webhook ${id}: SuperOffice was given the webhook secret derived from the API credential as it is now`,
-			);
-		},
-		(error: Error) => {
-			mine.rotation = { check: pending.check, state: 'failed', at };
-			context.logger.error(
-				`SuperOffice webhook ${id}: SuperOffice could not be given the webhook secret derived from the API credential as it is now; deliveries signed with that secret are refused until it is (tried again in a minute, and when the workflow is activated or n8n starts): ${error.message}`,
-			);
-		},
-	);
-}
-
-/** The verifier for when the API credential cannot be read. */
-function unreadable(error: unknown): Authenticator {
-	return () => ({
-		ok: false,
-		statusCode: 500,
-		reason: 'configuration',
-		message: `The API credential the webhook was registered with cannot be read: ${(error as Error).message}`,
-	});
-}
-
-/**
- * Verifies deliveries with the secret derived from the API credential (webhookSecret.ts), and
- * while SuperOffice may still sign with another one (a credential edited, a secret in clear from
- * an earlier version), with that one too, as far as this process knows it.
- * SuperOffice sends its test event while the webhook is being created, before n8n has stored the
- * registration: until then only that connection check is answered (it starts nothing), anything
- * else is refused.
- */
-export async function registeredSecretAuthenticator(
-	context: IWebhookFunctions,
-	choice: AuthenticationChoice,
-): Promise<Authenticator> {
-	const staticData = context.getWorkflowStaticData('node');
-	const { superOfficeWebhookId: id } = staticData as Registration;
-	const registration = registrationKey(staticData);
-	const legacy = clearSecret(staticData);
-	const type = choice.credential;
-	if (typeof id !== 'number' || type === undefined) return notRegistered;
-	// Registered by an earlier version, not activated since: its secret, until then.
-	if (registration === undefined) return legacy === undefined ? notRegistered : anyOf([legacy]);
-	const key = nodeKey(context.getWorkflow(), context.getNode());
-	const mine = knownSecrets(key);
-	let current: DerivedSecret;
-	try {
-		current = await derivedSecret(await cachedCredential(context, type), registration.salt);
-		if (!inSync(current, registration.check, legacy, mine.rotation)) {
-			// Static data says SuperOffice has another secret: this process's copy of the
-			// credential may be behind (it is read again at most every 5 seconds).
-			const fresh = await rereadAfterFailure(context, type);
-			if (fresh !== undefined) current = await derivedSecret(fresh, registration.salt);
-		}
-	} catch (error) {
-		return unreadable(error);
-	}
-	const { rotation } = mine;
-	if (rotation?.state === 'done' && rotation.check === current.check) {
-		// SuperOffice has this secret since a rotation here: static data says so from this request on.
-		storeRegistration(staticData, id, registration.salt, current);
-	}
-	const secrets = [current.secret];
-	if (inSync(current, registrationKey(staticData)?.check, clearSecret(staticData), rotation)) {
-		mine.registered = current;
-	} else {
-		// SuperOffice may still sign with what it had: the secret in clear, or the one this
-		// process last knew it to have. It is given the current one.
-		if (legacy !== undefined) secrets.push(legacy);
-		if (mine.registered !== undefined) secrets.push(mine.registered.secret);
-		startRotation(context, type, id, registration.salt, key);
-	}
-	// SuperOffice tests the target with the secret it is being given before it takes it.
-	if (mine.rotation?.state === 'pending' && mine.rotation.secret !== undefined) {
-		secrets.push(mine.rotation.secret);
-	}
-	if (mine.previous !== undefined && (mine.previousUntil ?? 0) > Date.now()) {
-		secrets.push(mine.previous.secret);
-	}
-	return anyOf([...new Set(secrets)]);
+	forgetRegistration(staticData);
+	forgetSecretState(source.key);
 }
 
 /**
@@ -479,15 +313,23 @@ export function eventsToRegister(selected: readonly string[], custom: readonly s
 	return [...new Set(events)];
 }
 
-/** What to register: the production URL and the selected events. */
-function webhookTarget(context: IHookFunctions): WebhookTarget {
+/** The name a webhook gets: the workflow's name, shortened when long, and its id in full. */
+export function webhookName(workflow: { name?: string; id?: string }): string {
+	return `n8n: ${(workflow.name ?? 'workflow').slice(0, 150)} (${workflow.id ?? ''})`;
+}
+
+/** What to register: the production URL and, when asked, the selected events. */
+function webhookTarget(context: IHookFunctions, withEvents: boolean): WebhookTarget {
+	const workflow = context.getWorkflow();
 	const selected = context.getNodeParameter('events', [ALL_EVENTS]) as string[];
 	const custom = parseEventList(String(context.getNodeParameter('customEvents', '')));
-	const workflow = context.getWorkflow();
 	return {
-		name: `n8n: ${workflow.name ?? 'workflow'} (${workflow.id ?? ''})`.slice(0, 200),
+		name: webhookName(workflow),
 		url: context.getNodeWebhookUrl('default') ?? '',
-		events: eventsToRegister(selected, custom),
+		// Removing the webhook needs no events: a selection that cannot be registered must not
+		// keep a registered webhook from being removed.
+		events: withEvents ? eventsToRegister(selected, custom) : [],
+		workflowId: workflow.id ?? '',
 	};
 }
 
@@ -498,31 +340,26 @@ type Step = (
 	source: SecretSource,
 ) => Promise<boolean>;
 
-/** The API credential type of the chosen authentication, when it is one that registers the webhook. */
-export type ApiCredentialOf = (context: IHookFunctions) => string | undefined;
-
 /**
- * Runs a lifecycle step when an API authentication was chosen. With Webhook Secret (or None) the
- * webhook is created by hand in SuperOffice: there is nothing to do there, so activation and
- * deactivation always succeed.
+ * Runs a lifecycle step when the chosen authentication registers the webhook. With Webhook Secret
+ * (or None) the webhook is created by hand in SuperOffice: there is nothing to do there, so
+ * activation and deactivation always succeed.
  */
 async function automatically(
 	context: IHookFunctions,
-	apiCredential: ApiCredentialOf,
+	credentialOf: RegisteringCredential,
 	step: Step,
-	needsTarget = true,
+	withEvents = true,
 ): Promise<boolean> {
-	const credentialType = apiCredential(context);
+	const credentialType = credentialOf(context);
 	if (credentialType === undefined) return true;
 	const connection = await superOfficeApi(context, credentialType);
 	if ('refused' in connection) throw new NodeOperationError(context.getNode(), connection.refused);
 	const { api, baseUrl, credentials } = connection;
 	const source = { credentials, key: nodeKey(context.getWorkflow(), context.getNode()) };
 	try {
-		// Removing the webhook needs no target: a selection that cannot be registered must not
-		// keep a registered webhook from being removed.
-		const target = needsTarget ? webhookTarget(context) : { name: '', url: '', events: [] };
-		if (needsTarget) checkTargetUrl(baseUrl, target);
+		const target = webhookTarget(context, withEvents);
+		if (withEvents) checkTargetUrl(baseUrl, target);
 		return await step(api, context.getWorkflowStaticData('node'), target, source);
 	} catch (error) {
 		if (error instanceof RegistrationError)
@@ -532,27 +369,23 @@ async function automatically(
 }
 
 /** Creates, checks and removes the webhook at SuperOffice as n8n activates and deactivates the workflow. */
-export function registrationLifecycle(apiCredential: ApiCredentialOf): WebhookLifecycle {
+export function registrationLifecycle(credentialOf: RegisteringCredential): WebhookLifecycle {
 	return {
 		async checkExists(this: IHookFunctions): Promise<boolean> {
-			return await automatically(this, apiCredential, ensureRegistered);
+			return await automatically(this, credentialOf, ensureRegistered);
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			return await automatically(this, apiCredential, async (api, staticData, target, source) => {
+			return await automatically(this, credentialOf, async (api, staticData, target, source) => {
 				await register(api, staticData, target, source);
 				return true;
 			});
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
-			return await automatically(
-				this,
-				apiCredential,
-				async (api, staticData, _target, source) => {
-					await unregister(api, staticData, source);
-					return true;
-				},
-				false,
-			);
+			const remove: Step = async (api, staticData, target, source) => {
+				await unregister(api, staticData, target, source);
+				return true;
+			};
+			return await automatically(this, credentialOf, remove, false);
 		},
 	};
 }

@@ -19,10 +19,11 @@ import { API_CREDENTIALS, superOfficeApi } from './api';
 import { RECORD_LIMITS, readRecord, unread } from './records';
 import type { RecordFields } from './records';
 import {
+	afterAuthentication,
 	registeredSecretAuthenticator,
-	registrationLifecycle,
 	SIGNATURE_HEADER,
-} from './registration';
+} from './registeredSecret';
+import { registrationLifecycle } from './registration';
 
 /** The delivery headers a workflow may need, so nobody has to parse headers. */
 export function deliveryDetails(headers: RequestHeaders): IDataObject {
@@ -106,7 +107,7 @@ function apiCredentialDisplay(choice: string, other: string) {
 /** The API credential type that reads records, for the authentication chosen. */
 function recordCredential(context: IWebhookFunctions): string | undefined {
 	const choice = chosenAuthentication(context, superOffice);
-	if (choice.authenticator === registeredSecretAuthenticator) return choice.credential;
+	if (choice.registers === true) return choice.credential;
 	return API_CREDENTIALS.get(String(context.getNodeParameter('apiAccess', 'oAuth2')));
 }
 
@@ -155,7 +156,7 @@ async function readInto(
 const automatically = {
 	description:
 		'Creates the webhook through the API when the workflow is activated, with a secret only n8n knows, and removes it when deactivated',
-	authenticator: registeredSecretAuthenticator,
+	registers: true,
 };
 
 /**
@@ -167,7 +168,7 @@ const automatically = {
 export const superOffice: SenderDefinition = {
 	key: 'superoffice',
 	folder: 'SuperOffice',
-	sender: 'SuperOffice',
+	name: 'SuperOffice',
 	path: 'superoffice',
 	setupNotice: {
 		text: 'Create a SuperOffice webhook (its Webhook API, POST /api/v1/Webhook) with TargetUrl = the Production URL above (HTTPS with a valid certificate), the Events you need, and a Secret that you also enter in the credential. SuperOffice sends a test event when the webhook is saved: this node answers it. Or choose an API authentication below and n8n registers the webhook itself. <a href="https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#superoffice-trigger" target="_blank">Setup guide</a>',
@@ -252,7 +253,7 @@ export const superOffice: SenderDefinition = {
 	parameters: recordParameters,
 	schemas: superOfficeEventSchemas,
 	unknownEventSchema: superOfficeEventSchema,
-	options: [
+	settings: [
 		{
 			displayName: 'Run on Test Event',
 			name: 'runOnTestEvent',
@@ -276,10 +277,10 @@ export const superOffice: SenderDefinition = {
 		isSelected: selectionMatcher(selected, custom),
 		runHandshakes: options.runOnTestEvent === true,
 	}),
-	// Before the body is read, the X-Hook-Test header says it; after, the signed Event alone (an
-	// unsigned header must not turn a copy of a business event into a test event).
-	isHandshake: (headers, _body, eventName) =>
-		eventName !== undefined
+	// From the signed Event (an unsigned header must not turn a copy of a business event into a
+	// test event); before the body is read, only for a webhook not registered yet, X-Hook-Test.
+	isHandshake: (headers, body, eventName) =>
+		body !== undefined
 			? eventName === TEST_EVENT
 			: headerValue(headers, 'X-Hook-Test')?.toLowerCase() === 'true',
 	toItems: (event) => {
@@ -288,11 +289,12 @@ export const superOffice: SenderDefinition = {
 	},
 	enrich: withRecord,
 	acknowledgeContentErrors: true,
-	// Registration uses the API credential of the chosen authentication, for the choices that register.
-	lifecycle: registrationLifecycle((context) => {
-		const choice = chosenAuthentication(context, superOffice);
-		return choice.authenticator === registeredSecretAuthenticator ? choice.credential : undefined;
-	}),
+	// Registration uses the API credential of the choices that say `registers`.
+	registration: {
+		lifecycle: registrationLifecycle,
+		authenticator: registeredSecretAuthenticator,
+		afterAuthentication,
+	},
 	outputSchemas: [
 		itemSchema(superOfficeEventSchema.extend({ _delivery: deliverySchema })),
 		// A quote event with Include Record on.

@@ -1,36 +1,36 @@
 import { createHmac, hash, randomBytes, scrypt } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { ExpiringMap } from '../shared/expiry';
+
 /*
  * The secret SuperOffice signs a registered webhook's deliveries with, derived from the API
  * credential the trigger registered it with, so that it is stored nowhere: n8n keeps the
  * credential encrypted, and the workflow's static data holds only what cannot sign anything.
  *
- *   key    = scrypt(credential fields, salt)          salt: 16 random bytes per registration
+ *   key    = scrypt(credential's login fields, salt)   salt: 16 random bytes per registration
  *   secret = base64(key)                               what SuperOffice gets as the webhook's Secret
- *   check  = HMAC-SHA256(key, "check"), 16 characters  tells whether the credential changed
+ *   check  = HMAC-SHA256(key, "check"), 16 characters  tells which secret SuperOffice was given
  *
- * Static data keeps the webhook id, the salt and the check. Neither signs a delivery; deriving
- * the secret needs the credential's fields (all of them but the OAuth2 token n8n renews), and
- * scrypt makes guessing a weak password from the check or from a captured delivery slow.
- *
- * When the credential is edited (a new client secret, ticket, token or password), the derived
- * secret changes: the trigger notices on the next request (its credential is re-read at least
- * every minute), gives SuperOffice the new secret (PUT Webhook/{id}) and, while SuperOffice may
- * still sign with the old one, accepts both. The old secret is known to a process that derived it
- * before the edit (on activation, on n8n's start, or for an earlier delivery); it is kept in
- * memory only, and for ROTATION_GRACE_MS after SuperOffice has the new one.
+ * Static data keeps the webhook id, the salt and the check of the secret SuperOffice was given.
+ * Neither signs a delivery; deriving the secret needs the credential's login fields, and scrypt
+ * makes guessing a weak password from the check or from a captured delivery slow.
  */
 
 /** The static-data fields of a registration. */
-export interface Registration extends IDataObject {
+export interface RegistrationData extends IDataObject {
 	superOfficeWebhookId?: number;
 	/** Base64 salt of the derivation. */
 	superOfficeSecretSalt?: string;
 	/** The check of the secret SuperOffice was given. */
 	superOfficeSecretCheck?: string;
-	/** The secret in clear, as earlier versions stored it; replaced on the next activation. */
-	superOfficeWebhookSecret?: string;
+}
+
+/** A registration as static data holds it. */
+export interface Registration {
+	id: number;
+	salt: string;
+	check: string;
 }
 
 export interface DerivedSecret {
@@ -38,8 +38,11 @@ export interface DerivedSecret {
 	check: string;
 }
 
-/** How long the previous secret is still accepted once SuperOffice has the new one. */
-export const ROTATION_GRACE_MS = 10 * 60_000;
+/**
+ * How long a derived secret is kept in memory after it was derived or last verified a delivery;
+ * deriving it again costs one scrypt.
+ */
+export const DERIVATION_TTL_MS = 10 * 60_000;
 
 /**
  * scrypt's cost: 32 MiB and about a tenth of a second, once per credential version and process;
@@ -93,95 +96,97 @@ async function derive(material: string, salt: string): Promise<DerivedSecret> {
 	};
 }
 
+interface Derivation {
+	salt: string;
+	derived: Promise<DerivedSecret>;
+	/** Once derived: what `derived` resolved to. */
+	done?: DerivedSecret;
+}
+
 /**
- * Derivations by salt and digest of the credential's fields: a delivery costs a hash of a few
- * fields, never scrypt unless the credential or the salt is new. Entries not used for
- * DIGEST_TTL_MS are forgotten (the credential was edited, or the workflow left).
+ * Derivations by salt and digest of the credential's login fields: a delivery costs a hash of a
+ * few fields, never scrypt unless the credential or the salt is new.
  */
-const derivations = new Map<string, { derived: Promise<DerivedSecret>; usedAt: number }>();
-const DIGEST_TTL_MS = ROTATION_GRACE_MS;
+const derivations = new ExpiringMap<string, Derivation>();
 
 /** The secret derived from a credential's fields and a registration's salt. */
 export async function derivedSecret(
 	credentials: ICredentialDataDecryptedObject,
 	salt: string,
+	now = Date.now(),
 ): Promise<DerivedSecret> {
 	const material = keyMaterial(credentials);
-	const digest = `${salt}:${hash('sha256', material, 'base64')}`;
-	const now = Date.now();
-	let entry = derivations.get(digest);
+	const key = `${salt}:${hash('sha256', material, 'base64')}`;
+	let entry = derivations.get(key, now);
 	if (entry === undefined) {
-		for (const [key, old] of derivations) {
-			if (now - old.usedAt > DIGEST_TTL_MS) derivations.delete(key);
-		}
-		entry = { derived: derive(material, salt), usedAt: now };
-		derivations.set(digest, entry);
-		entry.derived.catch(() => derivations.delete(digest));
+		const derivation: Derivation = { salt, derived: derive(material, salt) };
+		derivations.set(key, derivation, now + DERIVATION_TTL_MS);
+		derivation.derived.then(
+			(done) => (derivation.done = done),
+			() => derivations.delete(key),
+		);
+		entry = derivation;
 	}
-	entry.usedAt = now;
 	return await entry.derived;
+}
+
+/** A secret this process derived lately for a salt, found by its check (nothing is derived). */
+export function derivedEarlier(salt: string, check: string, now = Date.now()): DerivedSecret | undefined {
+	for (const [, derivation] of derivations.entries(now)) {
+		if (derivation.salt === salt && derivation.done?.check === check) return derivation.done;
+	}
+	return undefined;
+}
+
+/** A derived secret verified a delivery: it is kept DERIVATION_TTL_MS from now. */
+export function derivationUsed(salt: string, check: string, now = Date.now()): void {
+	for (const [key, derivation] of derivations.entries(now)) {
+		if (derivation.salt === salt && derivation.done?.check === check) {
+			derivations.extend(key, now + DERIVATION_TTL_MS);
+		}
+	}
+}
+
+/** Forgets every derivation (tests: a new process). */
+export function forgetDerivations(): void {
+	derivations.clear();
+}
+
+/** The registration static data holds, when it is complete. */
+export function registrationOf(staticData: IDataObject): Registration | undefined {
+	const {
+		superOfficeWebhookId: id,
+		superOfficeSecretSalt: salt,
+		superOfficeSecretCheck: check,
+	} = staticData as RegistrationData;
+	const complete =
+		typeof id === 'number' &&
+		typeof salt === 'string' &&
+		salt !== '' &&
+		typeof check === 'string' &&
+		check !== '';
+	return complete ? { id, salt, check } : undefined;
+}
+
+/** Records in static data that SuperOffice signs this webhook's deliveries with this secret. */
+export function storeRegistration(
+	staticData: IDataObject,
+	registration: Registration,
+): void {
+	staticData.superOfficeWebhookId = registration.id;
+	staticData.superOfficeSecretSalt = registration.salt;
+	staticData.superOfficeSecretCheck = registration.check;
+}
+
+/** Removes a registration from static data (and a secret in clear an unpublished 0.1 version kept). */
+export function forgetRegistration(staticData: IDataObject): void {
+	delete staticData.superOfficeWebhookId;
+	delete staticData.superOfficeSecretSalt;
+	delete staticData.superOfficeSecretCheck;
+	delete staticData.superOfficeWebhookSecret;
 }
 
 /** A trigger node in one workflow, as the key of what this process remembers of it. */
 export function nodeKey(workflow: { id?: string }, node: { id?: string; name: string }): string {
 	return `${workflow.id ?? ''}:${node.id ?? node.name}`;
-}
-
-export interface Known {
-	/** The secret SuperOffice was last known to sign with (its check matched static data). */
-	registered?: DerivedSecret;
-	/** The one it signed with before a rotation, and until when it is still accepted. */
-	previous?: DerivedSecret;
-	previousUntil?: number;
-	/** A rotation to this check: under way, or done (SuperOffice has it). */
-	rotation?: {
-		check: string;
-		state: 'pending' | 'done' | 'failed';
-		at: number;
-		/** While pending: the secret SuperOffice is being given (its test event is signed with it). */
-		secret?: string;
-	};
-	/** Until when no new rotation is looked into, after one found SuperOffice up to date. */
-	quietUntil?: number;
-}
-
-const known = new Map<string, Known>();
-
-/** What this process knows of a node's secrets. */
-export function knownSecrets(key: string): Known {
-	let entry = known.get(key);
-	if (entry === undefined) {
-		entry = {};
-		known.set(key, entry);
-	}
-	return entry;
-}
-
-/** Forgets a node's secrets (deactivation, tests). */
-export function forgetSecrets(key?: string): void {
-	if (key === undefined) known.clear();
-	else known.delete(key);
-}
-
-/** The registration's salt and check, when it has them. */
-export function registrationKey(
-	staticData: IDataObject,
-): { salt: string; check: string } | undefined {
-	const { superOfficeSecretSalt: salt, superOfficeSecretCheck: check } = staticData as Registration;
-	return typeof salt === 'string' && salt !== '' && typeof check === 'string' && check !== ''
-		? { salt, check }
-		: undefined;
-}
-
-/** Records in static data that SuperOffice signs with this derived secret. */
-export function storeRegistration(
-	staticData: IDataObject,
-	id: number,
-	salt: string,
-	derived: DerivedSecret,
-): void {
-	staticData.superOfficeWebhookId = id;
-	staticData.superOfficeSecretSalt = salt;
-	staticData.superOfficeSecretCheck = derived.check;
-	delete staticData.superOfficeWebhookSecret;
 }

@@ -174,15 +174,15 @@ export function customEventsParameter(
 	};
 }
 
-/** The Options collection (named `settings`: `options` is the hidden raw-body flag). */
-export function optionsCollection(options: INodeProperties[]): INodeProperties {
+/** The Options collection (parameter `settings`: `options` is the hidden raw-body flag). */
+export function optionsCollection(settings: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'settings',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [rememberIdsOption, ...options],
+		options: [rememberIdsOption, ...settings],
 	};
 }
 
@@ -214,7 +214,7 @@ export function receivingDescription(
 		eventsParameter(events),
 	];
 	if (events.custom !== undefined) properties.push(customEventsParameter(events.custom));
-	properties.push(...(sender.parameters ?? []), optionsCollection(sender.options));
+	properties.push(...(sender.parameters ?? []), optionsCollection(sender.settings));
 	return {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

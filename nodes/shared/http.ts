@@ -3,18 +3,27 @@ import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 /** Request headers as Node.js gives them: names lower-cased, repeated headers joined or listed. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
-/** What the sender delivered, before anything is trusted. */
-export interface Delivery {
-	/** The exact bytes of the body (decompressed when the sender used gzip or deflate). */
-	raw: Buffer;
-	headers: RequestHeaders;
-}
-
 /** The short JSON body every trigger answers with, saying what became of the request. */
 export interface ReplyBody {
 	status: 'accepted' | 'ok' | 'ignored' | 'rejected';
 	reason: string;
 	message: string;
+}
+
+/** An answer to the sender that starts no execution: its status and body. */
+export interface Answer {
+	statusCode: number;
+	body: ReplyBody;
+}
+
+/** A request refused: nothing runs. */
+export function rejected(statusCode: number, reason: string, message: string): Answer {
+	return { statusCode, body: { status: 'rejected', reason, message } };
+}
+
+/** A genuine request that starts nothing, by the user's choice or because it is a repeat. */
+export function ignored(reason: string, message: string): Answer {
+	return { statusCode: 200, body: { status: 'ignored', reason, message } };
 }
 
 interface RequestWithRawBody {
@@ -23,16 +32,14 @@ interface RequestWithRawBody {
 	readRawBody?: () => Promise<void>;
 }
 
-export type ReadResult =
-	| { ok: true; delivery: Delivery }
-	| { ok: false; statusCode: 400 | 413; reason: string; message: string };
+export type ReadResult = { ok: true; raw: Buffer } | { ok: false; answer: Answer };
 
 /**
  * Returns the body exactly as it arrived. n8n keeps it on `rawBody` once read and offers
  * `readRawBody()` to read it (decompressing gzip and deflate, up to its payload size limit).
  * Signatures must be checked over these bytes, never over JSON parsed and serialised again.
  */
-export async function readDelivery(context: IWebhookFunctions): Promise<ReadResult> {
+export async function readRawBody(context: IWebhookFunctions): Promise<ReadResult> {
 	const request = context.getRequestObject() as unknown as RequestWithRawBody;
 	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
 		try {
@@ -42,23 +49,20 @@ export async function readDelivery(context: IWebhookFunctions): Promise<ReadResu
 			if (status === 413 || type === 'entity.too.large') {
 				return {
 					ok: false,
-					statusCode: 413,
-					reason: 'too-large',
-					message: 'The request body is larger than this n8n accepts',
+					answer: rejected(413, 'too-large', 'The request body is larger than this n8n accepts'),
 				};
 			}
 			return {
 				ok: false,
-				statusCode: 400,
-				reason: 'unreadable-body',
-				message: 'The request body could not be read (truncated or badly compressed)',
+				answer: rejected(
+					400,
+					'unreadable-body',
+					'The request body could not be read (truncated or badly compressed)',
+				),
 			};
 		}
 	}
-	return {
-		ok: true,
-		delivery: { raw: request.rawBody ?? Buffer.alloc(0), headers: request.headers },
-	};
+	return { ok: true, raw: request.rawBody ?? Buffer.alloc(0) };
 }
 
 /**
@@ -71,12 +75,8 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
 }
 
 /** Answers the sender directly; n8n then sends no answer of its own. */
-export function reply(
-	context: IWebhookFunctions,
-	statusCode: number,
-	body: ReplyBody,
-): IWebhookResponseData {
+export function reply(context: IWebhookFunctions, answer: Answer): IWebhookResponseData {
 	const response = context.getResponseObject();
-	response.status(statusCode).json(body);
+	response.status(answer.statusCode).json(answer.body);
 	return { noWebhookResponse: true };
 }

@@ -1,18 +1,35 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { z } from 'zod/v4';
 
+import { parseJsonObject } from './body';
 import { fingerprint, inMemoryStore, recentEvents, rememberEvent, wasSeen } from './dedup';
-import { headerValue, readDelivery, reply } from './http';
-import type { ReplyBody, RequestHeaders } from './http';
+import type { EventWindow } from './dedup';
+import { headerValue, ignored, readRawBody, rejected, reply } from './http';
+import type { Answer, ReplyBody, RequestHeaders } from './http';
 import type {
 	AcceptedEvent,
 	Arrival,
+	AuthPassed,
 	AuthResult,
 	Authenticator,
 	EventSelection,
 	SenderDefinition,
 	WireLocation,
 } from './sender';
+import { judgeSignedTime } from './signedTime';
 import { findIssues } from './validation';
+import type { ValidationIssue } from './validation';
+
+/*
+ * The receiving pipeline every trigger runs a request through (CONTRIBUTING.md draws it):
+ *
+ *   checkHeaders → readBody → authenticate → afterAuthentication → parse → identify → handshake
+ *   → judgeSignedTime → select → deduplicate → validate → remember → shape → enrich → answer
+ *
+ * Each stage either answers the sender (a status and a short JSON body saying why; no execution
+ * starts) or adds what it learnt to the delivery and passes it on. What differs from one sender to
+ * another comes from its definition; what the user chose on the node, from `ReceiveChoices`.
+ */
 
 /**
  * The longest event name accepted. Real names are short (`quote.approved`,
@@ -21,10 +38,12 @@ import { findIssues } from './validation';
 export const MAX_EVENT_NAME_LENGTH = 200;
 
 /** The user's choices on the node, read for each request. */
-export interface ReceiveSettings extends EventSelection {
+export interface ReceiveChoices extends EventSelection {
 	authenticate: Authenticator;
 	/** After a failed check: the check with the credential read again, if it changed. */
 	recheck: (() => Promise<Authenticator | undefined>) | undefined;
+	/** What must follow from a request that passed the check (a registration kept current). */
+	afterAuthentication: ((passed: AuthPassed) => void) | undefined;
 	/** Answer 422 instead of running the workflow when the body does not match its schema. */
 	rejectInvalid: boolean;
 	/** What to do with events that are not in the catalogue. */
@@ -40,9 +59,324 @@ export interface ReceiveSettings extends EventSelection {
 	 * when the sender signs no time or requests are not verified.
 	 */
 	replayWindowSeconds: number | undefined;
-	/** The node's Options collection, for the sender's own options. */
-	options: IDataObject;
+	/** The node's Options collection (parameter `settings`), for the sender's own entries. */
+	settings: IDataObject;
 }
+
+/** A request on its way through the stages: what is known of it so far. */
+interface Delivery {
+	readonly context: IWebhookFunctions;
+	readonly sender: SenderDefinition;
+	readonly choices: ReceiveChoices;
+	readonly headers: RequestHeaders;
+	/** The check in use (the credential may be read again once after a failure). */
+	authenticate: Authenticator;
+	rechecked: boolean;
+	/** The check of the headers alone decided (a header scheme): the body is not checked again. */
+	decided: boolean;
+	passed: AuthPassed | undefined;
+	raw: Buffer;
+	body: IDataObject;
+	name: string;
+	id: string | undefined;
+	handshake: boolean;
+	schema: z.ZodType;
+	known: boolean;
+	/** Where accepted ids are remembered, and the ones there; undefined when not de-duplicated. */
+	store: IDataObject | undefined;
+	window: EventWindow | undefined;
+	scope: string;
+	eventKey: string | undefined;
+	/** Differences from the documented schema found by the stages (a time the window cannot read). */
+	surprises: ValidationIssue[];
+	issues: ValidationIssue[];
+	issueCount: number;
+	event: AcceptedEvent | undefined;
+	items: IDataObject[];
+	enriching: Promise<IDataObject[]> | undefined;
+}
+
+/** A stage: an answer that ends the request, or undefined to pass the delivery on. */
+type Stage = (delivery: Delivery) => Answer | undefined | Promise<Answer | undefined>;
+
+function started(
+	context: IWebhookFunctions,
+	sender: SenderDefinition,
+	choices: ReceiveChoices,
+): Delivery {
+	const { headers } = context.getRequestObject() as unknown as { headers: RequestHeaders };
+	// Every field set here, in this order: V8 then gives every delivery the same shape.
+	return {
+		context,
+		sender,
+		choices,
+		headers,
+		authenticate: choices.authenticate,
+		rechecked: false,
+		decided: false,
+		passed: undefined,
+		raw: EMPTY,
+		body: {},
+		name: '',
+		id: undefined,
+		handshake: false,
+		schema: sender.unknownEventSchema,
+		known: false,
+		store: undefined,
+		window: undefined,
+		scope: '',
+		eventKey: undefined,
+		surprises: [],
+		issues: [],
+		issueCount: 0,
+		event: undefined,
+		items: [],
+		enriching: undefined,
+	};
+}
+
+const EMPTY = Buffer.alloc(0);
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+
+function handshakeAnswer(sender: SenderDefinition): Answer {
+	return {
+		statusCode: 200,
+		body: { status: 'ok', reason: 'handshake', message: `${sender.name} connection check received` },
+	};
+}
+
+/**
+ * An authenticated request whose content cannot start an execution: 400, or 200 for senders that
+ * disable webhooks which fail (a body they sent is not made to count against the webhook).
+ */
+function contentError(delivery: Delivery, reason: string, message: string): Answer {
+	if (!delivery.sender.acknowledgeContentErrors) return rejected(400, reason, message);
+	delivery.context.logger.warn(
+		`${delivery.sender.name} delivery acknowledged without execution: ${message}`,
+	);
+	return ignored(reason, message);
+}
+
+/** "SuperOffice event quote.approved (id)": an event as logs name it. */
+function named(delivery: Delivery): string {
+	const { sender, name, id } = delivery;
+	return `${sender.name} event ${name}${id === undefined ? '' : ` (${id})`}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication
+
+/** The check, and once after a failure, the check with the credential read again. */
+async function check(delivery: Delivery, arrival: Arrival): Promise<AuthResult> {
+	const result = delivery.authenticate(arrival);
+	const { recheck } = delivery.choices;
+	if (result.ok || delivery.rechecked || recheck === undefined) return result;
+	// The secret may have been changed in n8n since this process read it.
+	delivery.rechecked = true;
+	const fresh = await recheck().catch(() => undefined);
+	if (fresh === undefined) return result;
+	delivery.authenticate = fresh;
+	return fresh(arrival);
+}
+
+function refused(delivery: Delivery, result: Extract<AuthResult, { ok: false }>): Answer {
+	const { sender, context, headers } = delivery;
+	if (result.handshakesOnly && sender.isHandshake(headers)) return handshakeAnswer(sender);
+	if (result.statusCode === 500) context.logger.error(`${sender.name} trigger: ${result.message}`);
+	return rejected(result.statusCode, result.reason, result.message);
+}
+
+/** Checked on the headers alone before the body is read: a missing or wrong header, or a stale
+ * timestamp, costs no read of up to n8n's 16 MiB. */
+async function checkHeaders(delivery: Delivery): Promise<Answer | undefined> {
+	const result = await check(delivery, { headers: delivery.headers });
+	if (!result.ok) return refused(delivery, result);
+	if (result.final) {
+		delivery.decided = true;
+		delivery.passed = result;
+	}
+	return undefined;
+}
+
+async function readBody(delivery: Delivery): Promise<Answer | undefined> {
+	const read = await readRawBody(delivery.context);
+	if (!read.ok) return read.answer;
+	delivery.raw = read.raw;
+	return undefined;
+}
+
+async function authenticate(delivery: Delivery): Promise<Answer | undefined> {
+	if (delivery.decided) return undefined;
+	const result = await check(delivery, { headers: delivery.headers, raw: delivery.raw });
+	if (!result.ok) return refused(delivery, result);
+	delivery.passed = result;
+	return undefined;
+}
+
+/** What follows from a genuine delivery, in the background (see WebhookRegistration). */
+function afterAuthentication(delivery: Delivery): undefined {
+	const { afterAuthentication: follow } = delivery.choices;
+	if (follow !== undefined && delivery.passed !== undefined) follow(delivery.passed);
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event
+
+function parse(delivery: Delivery): Answer | undefined {
+	const parsed = parseJsonObject(delivery.raw);
+	if (!parsed.ok) return contentError(delivery, 'invalid-body', parsed.message);
+	const { normalise } = delivery.sender;
+	delivery.body = normalise === undefined ? parsed.body : normalise(parsed.body);
+	return undefined;
+}
+
+/** A value the sender puts in a body field or, failing that, a header. */
+function locate(
+	location: WireLocation,
+	body: IDataObject,
+	headers: RequestHeaders,
+): string | undefined {
+	if (location.field !== undefined) {
+		const value = body[location.field];
+		if (typeof value === 'string' && value !== '') return value;
+	}
+	return location.header === undefined ? undefined : headerValue(headers, location.header);
+}
+
+/** Where the event name is, in words: `"topic" field`, `"Event" field or X-SuperOffice-Event header`. */
+function describeLocation({ field, header }: WireLocation): string {
+	return [field && `"${field}" field`, header && `${header} header`].filter(Boolean).join(' or ');
+}
+
+function identify(delivery: Delivery): Answer | undefined {
+	const { sender, body, headers } = delivery;
+	const name = locate(sender.event.name, body, headers);
+	if (name === undefined || name === '') {
+		const where = describeLocation(sender.event.name);
+		return contentError(delivery, 'missing-event', `The body has no ${where} naming the event`);
+	}
+	if (name.length > MAX_EVENT_NAME_LENGTH) {
+		return contentError(
+			delivery,
+			'invalid-event',
+			`The event name is ${name.length} characters long; event names have at most ${MAX_EVENT_NAME_LENGTH}`,
+		);
+	}
+	delivery.name = name;
+	delivery.id = locate(sender.event.id, body, headers);
+	const schema = sender.schemas[name];
+	delivery.known = schema !== undefined;
+	if (schema !== undefined) delivery.schema = schema;
+	return undefined;
+}
+
+/** The sender's connection check, told by the (signed) body: answered, run only when chosen. */
+function handshake(delivery: Delivery): Answer | undefined {
+	const { sender, headers, body, name } = delivery;
+	delivery.handshake = sender.isHandshake(headers, body, name);
+	if (delivery.handshake && !delivery.choices.runHandshakes) return handshakeAnswer(sender);
+	return undefined;
+}
+
+/**
+ * A genuine, signed delivery sent again later: it passed the signature check, and its id may have
+ * left the de-duplication window since. Senders that disable failing webhooks are answered 200 (an
+ * error would count towards disabling the webhook for what may be a late retry); others 401.
+ */
+function judgeTime(delivery: Delivery): Answer | undefined {
+	const { time } = delivery.sender.event;
+	const windowSeconds = delivery.choices.replayWindowSeconds;
+	if (time === undefined || windowSeconds === undefined) return undefined;
+	const judged = judgeSignedTime(time.field, delivery.body[time.field], windowSeconds, Date.now());
+	if (judged.kind === 'inside') return undefined;
+	if (judged.kind === 'unreadable') {
+		delivery.surprises.push(judged.issue);
+		return undefined;
+	}
+	const message = `${named(delivery)} was not run: ${judged.reason}`;
+	delivery.context.logger.warn(message);
+	if (delivery.sender.acknowledgeContentErrors) return ignored('outside-window', message);
+	return rejected(401, 'outside-window', message);
+}
+
+function select(delivery: Delivery): Answer | undefined {
+	const { sender, choices, name, known } = delivery;
+	if (!known && choices.unknownEvents === 'acknowledge') {
+		return ignored(
+			'unknown-event',
+			`${name} is not a known ${sender.name} event; acknowledged without execution`,
+		);
+	}
+	if (!delivery.handshake && !choices.isSelected(name, known)) {
+		return ignored('not-selected', `${name} is not selected on this trigger`);
+	}
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// De-duplication, validation. From deduplicate to remember the stages are synchronous, so two
+// deliveries of one event cannot interleave between the look-up and the remembering.
+
+function deduplicate(delivery: Delivery): Answer | undefined {
+	const { context, choices, id } = delivery;
+	// A signed body without an id (not what the sender documents) is remembered by its bytes, which
+	// include its signed time: a retry or a copy of it is a duplicate, a new event is not.
+	if (id !== undefined) delivery.eventKey = fingerprint(id);
+	else if (choices.replayWindowSeconds !== undefined) delivery.eventKey = fingerprint(delivery.raw);
+	else return undefined;
+	const scope = `${context.getMode()}:${context.getWorkflow().id ?? ''}:${context.getNode().name}`;
+	const store =
+		choices.rememberIds === 'memory' ? inMemoryStore(scope) : context.getWorkflowStaticData('node');
+	const window = recentEvents(store, scope);
+	if (wasSeen(window, delivery.eventKey)) {
+		const which = id ?? 'with the same signed body';
+		return ignored('duplicate', `Event ${which} was already received`);
+	}
+	delivery.scope = scope;
+	delivery.store = store;
+	delivery.window = window;
+	return undefined;
+}
+
+function validate(delivery: Delivery): Answer | undefined {
+	const found = findIssues(delivery.schema, delivery.body);
+	const { surprises } = delivery;
+	const issues = surprises.length === 0 ? found.issues : [...surprises, ...found.issues];
+	const count = surprises.length + found.count;
+	delivery.issues = issues;
+	delivery.issueCount = count;
+	if (count > 0) {
+		const listed = issues.map((issue) => issue.message).join('; ');
+		const summary = count > issues.length ? `${listed}; and ${count - issues.length} more` : listed;
+		if (delivery.choices.rejectInvalid) {
+			const message = `${delivery.name} does not match the documented schema: ${summary}`;
+			return rejected(422, 'invalid-payload', message);
+		}
+		delivery.context.logger.warn(
+			`${named(delivery)} does not match the documented schema: ${summary}`,
+		);
+	}
+	if (!delivery.known) {
+		delivery.context.logger.warn(
+			`${delivery.sender.name} event ${delivery.name} is not in the catalogue; passed to the workflow as is`,
+		);
+	}
+	return undefined;
+}
+
+function remember(delivery: Delivery): undefined {
+	const { store, window, eventKey, scope } = delivery;
+	if (store !== undefined && window !== undefined && eventKey !== undefined) {
+		rememberEvent(store, scope, window, eventKey);
+	}
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
 
 /**
  * Adds `_validation` to an item (in place) when the event surprised us (unknown event, or fields
@@ -66,364 +400,96 @@ function withValidation(json: IDataObject, event: AcceptedEvent): IDataObject {
 	return json;
 }
 
-/** A value the sender puts in a body field or, failing that, a header. */
-function locate(
-	location: WireLocation,
-	body: IDataObject,
-	headers: RequestHeaders,
-): string | undefined {
-	if (location.field !== undefined) {
-		const value = body[location.field];
-		if (typeof value === 'string' && value !== '') return value;
-	}
-	return location.header === undefined ? undefined : headerValue(headers, location.header);
-}
-
-/** Where the event name is, in words: `"topic" field`, `"Event" field or X-SuperOffice-Event header`. */
-function describeLocation({ field, header }: WireLocation): string {
-	return [field && `"${field}" field`, header && `${header} header`].filter(Boolean).join(' or ');
+function shape(delivery: Delivery): undefined {
+	const { body, headers, name, id, known, issues, issueCount } = delivery;
+	const event: AcceptedEvent = { body, headers, name, id, known, issues, issueCount };
+	delivery.event = event;
+	const items = delivery.sender.toItems(event, delivery.choices.settings);
+	for (let i = 0; i < items.length; i++) withValidation(items[i], event);
+	delivery.items = items;
+	return undefined;
 }
 
 /**
- * Why a delivery's signed time puts it outside the window: a sentence, or undefined when it is
- * inside. A time that is missing or not a date is not judged here (the schema check reports a
- * missing one; a sender's signed body always has it).
+ * What the items still need (a record read from the sender's API) is started now and awaited after
+ * the sender has its answer: it delays the execution, never the answer.
  */
-function outsideWindow(value: unknown, windowSeconds: number, now: number): string | undefined {
-	if (typeof value !== 'string' || value.length > 40) return undefined;
-	// A time without a zone is UTC (as SuperOffice writes it), not this server's local time.
-	const time = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
-	if (Number.isNaN(time)) return undefined;
-	const seconds = Math.round((now - time) / 1000);
-	if (Math.abs(seconds) <= windowSeconds) return undefined;
-	const distance =
-		seconds > 0 ? `${seconds} seconds old` : `${-seconds} seconds ahead of this server's clock`;
-	return `it is signed with the time ${value}, ${distance}; deliveries more than ${windowSeconds} seconds from this server's clock start nothing (a delivery sent again, or a clock that is wrong)`;
-}
-
-type Parsed = { ok: true; body: IDataObject } | { ok: false; message: string };
-
-/**
- * The deepest nesting of objects and arrays a body may have. Real events nest a few levels; a
- * body nested a million levels deep parses, but the execution it would start breaks n8n itself
- * (its execution API answers "Maximum call stack size exceeded" for the whole workflow).
- */
-export const MAX_NESTING_DEPTH = 1000;
-
-/**
- * Bodies up to this size are parsed first and their depth measured on the parsed value (a few
- * microseconds for a 65 kB event); larger ones are scanned byte by byte before parsing, so that
- * n8n's 16 MiB of nesting is refused without being parsed (parsing a megabyte nested half a
- * million levels deep takes about 0.2 s). Up to this size, the worst such body parses in about
- * 50 ms.
- */
-const PARSE_FIRST_BYTES = 256 * 1024;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/** Whether the JSON text nests deeper than `limit` (one pass over the bytes, strings skipped). */
-function nestsDeeperThan(raw: Buffer, limit: number): boolean {
-	let depth = 0;
-	let inString = false;
-	for (let i = 0; i < raw.length; i++) {
-		const byte = raw[i];
-		if (inString) {
-			if (byte === BACKSLASH) i++;
-			else if (byte === QUOTE) inString = false;
-		} else if (byte === QUOTE) {
-			inString = true;
-		} else if (byte === 0x5b || byte === 0x7b) {
-			if (++depth > limit) return true;
-		} else if (byte === 0x5d || byte === 0x7d) {
-			depth--;
-		}
-	}
-	return false;
-}
-
-/** Whether a parsed value nests objects and arrays deeper than `limit` (iteratively: no recursion). */
-function valueDeeperThan(value: object, limit: number): boolean {
-	const pending: object[] = [value];
-	const depths: number[] = [1];
-	while (pending.length > 0) {
-		const next = pending.pop() as Record<string, unknown>;
-		const depth = depths.pop() as number;
-		if (depth > limit) return true;
-		for (const key in next) {
-			const child = next[key];
-			if (child !== null && typeof child === 'object') {
-				pending.push(child);
-				depths.push(depth + 1);
-			}
-		}
-	}
-	return false;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function parseJsonObject(raw: Buffer): Parsed {
-	if (raw.length === 0)
-		return { ok: false, message: 'The request body is empty; expected a JSON object' };
-	let text: string;
-	try {
-		text = utf8.decode(raw);
-	} catch {
-		return {
-			ok: false,
-			message: 'The request body is not valid UTF-8 text; expected a JSON object',
-		};
-	}
-	const tooDeep = {
-		ok: false as const,
-		message: `The request body is nested more than ${MAX_NESTING_DEPTH} levels deep; events are not`,
-	};
-	// A body of fewer than 2 × (limit + 1) bytes cannot nest deeper than the limit.
-	const mayNestTooDeep = raw.length > 2 * MAX_NESTING_DEPTH + 1;
-	if (mayNestTooDeep && raw.length > PARSE_FIRST_BYTES && nestsDeeperThan(raw, MAX_NESTING_DEPTH)) {
-		return tooDeep;
-	}
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch (error) {
-		return {
-			ok: false,
-			message: `The request body is not valid JSON: ${(error as Error).message}`,
-		};
-	}
-	if (
-		mayNestTooDeep &&
-		raw.length <= PARSE_FIRST_BYTES &&
-		value !== null &&
-		typeof value === 'object' &&
-		valueDeeperThan(value, MAX_NESTING_DEPTH)
-	) {
-		return tooDeep;
-	}
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-		return { ok: false, message: `The request body is ${kind}; expected a JSON object` };
-	}
-	return { ok: true, body: value as IDataObject };
+function enrich(delivery: Delivery): undefined {
+	const { sender, context, event, items, choices } = delivery;
+	delivery.enriching = sender.enrich?.(context, event!, items, choices.settings);
+	return undefined;
 }
 
 /** The sender's `enrich`, awaited; should it fail after all, the event still runs, as it was. */
-async function enrichSafely(
-	spec: SenderDefinition,
-	event: AcceptedEvent,
-	enriching: Promise<IDataObject[]>,
-	items: IDataObject[],
-	context: IWebhookFunctions,
-): Promise<IDataObject[]> {
+async function enriched(delivery: Delivery, enriching: Promise<IDataObject[]>) {
 	try {
 		return await enriching;
 	} catch (error) {
-		context.logger.error(
-			`${spec.sender} event ${event.name}: completing the items failed; the event runs as received: ${(error as Error).message}`,
+		delivery.context.logger.error(
+			`${delivery.sender.name} event ${delivery.name}: completing the items failed; the event runs as received: ${(error as Error).message}`,
 		);
-		return items;
+		return delivery.items;
 	}
 }
 
-/**
- * Receives one webhook request: raw bytes → authenticate → parse JSON → identify the event →
- * handshake → the user's event selection → de-duplicate → validate → items → execution.
- * Every exit that starts no execution answers the sender itself, with a short JSON body saying why.
- */
-export async function receiveWebhook(
-	context: IWebhookFunctions,
-	spec: SenderDefinition,
-	settings: ReceiveSettings,
-): Promise<IWebhookResponseData> {
-	const { headers } = context.getRequestObject() as unknown as { headers: RequestHeaders };
-	const handshakeReply = () =>
-		reply(context, 200, {
-			status: 'ok',
-			reason: 'handshake',
-			message: `${spec.sender} connection check received`,
-		});
-
-	// Checked twice: on the headers alone before the body is read (a missing or wrong header, a
-	// stale timestamp costs no read of up to n8n's 16 MiB), then with the body.
-	let authenticate = settings.authenticate;
-	let rechecked = false;
-	const check = async (arrival: Arrival): Promise<AuthResult> => {
-		let result = authenticate(arrival);
-		if (!result.ok && !rechecked && settings.recheck !== undefined) {
-			// The secret may have been changed in n8n since this process read it.
-			rechecked = true;
-			const fresh = await settings.recheck();
-			if (fresh !== undefined) {
-				authenticate = fresh;
-				result = fresh(arrival);
-			}
-		}
-		return result;
-	};
-	const refuse = (auth: Extract<AuthResult, { ok: false }>) => {
-		if (auth.handshakesOnly && spec.isHandshake(headers)) return handshakeReply();
-		if (auth.statusCode === 500) context.logger.error(`${spec.sender} trigger: ${auth.message}`);
-		return reply(context, auth.statusCode, {
-			status: 'rejected',
-			reason: auth.reason,
-			message: auth.message,
-		});
-	};
-
-	const early = await check({ headers });
-	if (!early.ok) return refuse(early);
-
-	const read = await readDelivery(context);
-	if (!read.ok) {
-		return reply(context, read.statusCode, {
-			status: 'rejected',
-			reason: read.reason,
-			message: read.message,
-		});
-	}
-	const { delivery } = read;
-	if (!early.final) {
-		const auth = await check(delivery);
-		if (!auth.ok) return refuse(auth);
-	}
-
-	const refuseContent = (reason: string, message: string) => {
-		if (spec.acknowledgeContentErrors) {
-			context.logger.warn(`${spec.sender} delivery acknowledged without execution: ${message}`);
-			return reply(context, 200, { status: 'ignored', reason, message });
-		}
-		return reply(context, 400, { status: 'rejected', reason, message });
-	};
-
-	if (!settings.runHandshakes && spec.isHandshake(headers)) return handshakeReply();
-
-	const parsed = parseJsonObject(delivery.raw);
-	if (!parsed.ok) return refuseContent('invalid-body', parsed.message);
-	const body = spec.normalise ? spec.normalise(parsed.body) : parsed.body;
-
-	const name = locate(spec.event.name, body, headers);
-	const id = locate(spec.event.id, body, headers);
-	if (name === undefined || name === '') {
-		return refuseContent(
-			'missing-event',
-			`The body has no ${describeLocation(spec.event.name)} naming the event`,
-		);
-	}
-	if (name.length > MAX_EVENT_NAME_LENGTH) {
-		return refuseContent(
-			'invalid-event',
-			`The event name is ${name.length} characters long; event names have at most ${MAX_EVENT_NAME_LENGTH}`,
-		);
-	}
-
-	const handshake = spec.isHandshake(headers, body, name);
-	if (handshake && !settings.runHandshakes) return handshakeReply();
-
-	const { time } = spec.event;
-	if (settings.replayWindowSeconds !== undefined && time !== undefined) {
-		// A genuine, signed delivery sent again later: it passed the signature check, and its id
-		// may have left the de-duplication window since. SuperOffice-like senders are answered 200
-		// (an error would count towards disabling the webhook for what may be a late retry).
-		const outside = outsideWindow(body[time.field], settings.replayWindowSeconds, Date.now());
-		if (outside !== undefined) {
-			const message = `${spec.sender} event ${name}${id === undefined ? '' : ` (${id})`} was not run: ${outside}`;
-			context.logger.warn(message);
-			return reply(context, spec.acknowledgeContentErrors ? 200 : 401, {
-				status: spec.acknowledgeContentErrors ? 'ignored' : 'rejected',
-				reason: 'outside-window',
-				message,
-			});
-		}
-	}
-
-	const schema = spec.schemas[name];
-	const known = schema !== undefined;
-	if (!known && settings.unknownEvents === 'acknowledge') {
-		return reply(context, 200, {
-			status: 'ignored',
-			reason: 'unknown-event',
-			message: `${name} is not a known ${spec.sender} event; acknowledged without execution`,
-		});
-	}
-	if (!handshake && !settings.isSelected(name, known)) {
-		return reply(context, 200, {
-			status: 'ignored',
-			reason: 'not-selected',
-			message: `${name} is not selected on this trigger`,
-		});
-	}
-
-	// From here to rememberEvent nothing awaits, so two deliveries of one event cannot interleave.
-	const scope = `${context.getMode()}:${context.getWorkflow().id ?? ''}:${context.getNode().name}`;
-	const staticData =
-		settings.rememberIds === 'memory'
-			? inMemoryStore(scope)
-			: context.getWorkflowStaticData('node');
-	const seen = recentEvents(staticData, scope);
-	// A signed body without an id (not what the sender documents) is remembered by its bytes, which
-	// include its signed time: a retry or a copy of it is a duplicate, a new event is not.
-	const eventKey =
-		id !== undefined
-			? fingerprint(id)
-			: settings.replayWindowSeconds !== undefined
-				? fingerprint(delivery.raw)
-				: undefined;
-	if (eventKey !== undefined && wasSeen(seen, eventKey)) {
-		return reply(context, 200, {
-			status: 'ignored',
-			reason: 'duplicate',
-			message: `Event ${id ?? 'with the same signed body'} was already received`,
-		});
-	}
-
-	const { issues, count: issueCount } = findIssues(schema ?? spec.unknownEventSchema, body);
-	if (issueCount > 0) {
-		const listed = issues.map((issue) => issue.message).join('; ');
-		const summary =
-			issueCount > issues.length ? `${listed}; and ${issueCount - issues.length} more` : listed;
-		if (settings.rejectInvalid) {
-			return reply(context, 422, {
-				status: 'rejected',
-				reason: 'invalid-payload',
-				message: `${name} does not match the documented schema: ${summary}`,
-			});
-		}
-		context.logger.warn(
-			`${spec.sender} event ${name}${id === undefined ? '' : ` (${id})`} does not match the documented schema: ${summary}`,
-		);
-	}
-
-	if (!known) {
-		context.logger.warn(
-			`${spec.sender} event ${name} is not in the catalogue; passed to the workflow as is`,
-		);
-	}
-
-	if (eventKey !== undefined) rememberEvent(staticData, scope, seen, eventKey);
-
-	const event: AcceptedEvent = { body, headers, name, id, known, issues, issueCount };
-	let items = spec.toItems(event, settings.options).map((json) => withValidation(json, event));
+/** The accepted event: answered, and its items handed to n8n for the execution. */
+async function answer(delivery: Delivery): Promise<IWebhookResponseData> {
 	const accepted: ReplyBody = {
 		status: 'accepted',
 		reason: 'started',
-		message: `${name} started the workflow`,
+		message: `${delivery.name} started the workflow`,
 	};
-	// What the items still need (a record read from the sender's API) is started now and awaited
-	// after the sender has its answer: it delays the execution, never the answer.
-	const enriching = spec.enrich?.(context, event, items, settings.options);
-	if (enriching === undefined && settings.rememberIds === 'memory') {
+	const { enriching, context } = delivery;
+	if (enriching === undefined && delivery.choices.rememberIds === 'memory') {
 		// Nothing to save and nothing to wait for: n8n answers with this body. n8n 2.x answers once
 		// the execution exists (a sender is only told "started" for an execution n8n has taken on,
 		// and a busy n8n slows its senders down instead of piling up work); n8n 1.x answers first.
-		return { webhookResponse: accepted, workflowData: [items.map((json) => ({ json }))] };
+		const workflowData = [delivery.items.map((json) => ({ json }))];
+		return { webhookResponse: accepted, workflowData };
 	}
 	// With ids saved, the node answers accepted events itself, as n8n 1.x does for "respond
 	// immediately": n8n then saves the static data (the remembered event id) before it starts the
 	// execution. When n8n answers instead, n8n 2.x starts the execution first, which resets the
 	// static data's change flag, and the remembered id is never saved.
-	reply(context, 200, accepted);
-	if (enriching !== undefined) items = await enrichSafely(spec, event, enriching, items, context);
+	reply(context, { statusCode: 200, body: accepted });
+	const items = enriching === undefined ? delivery.items : await enriched(delivery, enriching);
 	return { noWebhookResponse: true, workflowData: [items.map((json) => ({ json }))] };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const STAGES: readonly Stage[] = [
+	checkHeaders,
+	readBody,
+	authenticate,
+	afterAuthentication,
+	parse,
+	identify,
+	handshake,
+	judgeTime,
+	select,
+	deduplicate,
+	validate,
+	remember,
+	shape,
+	enrich,
+];
+
+/**
+ * Receives one webhook request: the stages in order, then the answer. Every exit that starts no
+ * execution answers the sender itself, with a short JSON body saying why.
+ */
+export async function receiveWebhook(
+	context: IWebhookFunctions,
+	sender: SenderDefinition,
+	choices: ReceiveChoices,
+): Promise<IWebhookResponseData> {
+	const delivery = started(context, sender, choices);
+	for (const stage of STAGES) {
+		let exit = stage(delivery);
+		// Synchronous stages pass on without a pause: no await, so nothing runs in between.
+		if (exit instanceof Promise) exit = await exit;
+		if (exit !== undefined) return reply(context, exit);
+	}
+	return await answer(delivery);
 }

@@ -4,8 +4,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { headerAuthenticator, testHeaderCredential } from './auth';
-import { bodySignatureAuthenticator, testBodySecret } from './bodySignature';
+import { bodySignatureAuthenticator, testBodySecret } from './bodyHmacScheme';
+import { headerAuthenticator, testHeaderCredential } from './headerScheme';
 import type { Authenticator, AuthScheme } from './sender';
 import {
 	DEFAULT_TOLERANCE_SECONDS,

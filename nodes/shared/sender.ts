@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import type { z } from 'zod/v4';
 
-import type { Delivery, RequestHeaders } from './http';
+import type { RequestHeaders } from './http';
 import type { ValidationIssue } from './validation';
 
 /*
@@ -19,6 +19,17 @@ import type { ValidationIssue } from './validation';
  * generation and all tooling read the list in `nodes/senders.ts`.
  */
 
+/** A request that passed the check. `final`: the body cannot change the outcome (a header check). */
+export interface AuthPassed {
+	ok: true;
+	final?: boolean;
+	/**
+	 * Which of the secrets the check accepts signed the request, when it accepts several (the
+	 * registration's check value of that secret): what the sender signs with now.
+	 */
+	signedWith?: string;
+}
+
 /**
  * The outcome of checking that a request comes from the sender: 401 when it does not, 500 when
  * the node's own configuration (its credential) makes checking impossible. `handshakesOnly`: the
@@ -26,8 +37,7 @@ import type { ValidationIssue } from './validation';
  * is answered, with 200.
  */
 export type AuthResult =
-	/** `final`: the body cannot change the outcome (a header check), so it is not checked again. */
-	| { ok: true; final?: boolean }
+	| AuthPassed
 	| { ok: false; statusCode: 401 | 500; reason: string; message: string; handshakesOnly?: boolean };
 
 /**
@@ -40,8 +50,11 @@ export interface Arrival {
 	raw?: Buffer;
 }
 
-/** Checks a request against the secret or header the user configured. */
-export type Authenticator = (arrival: Arrival | Delivery) => AuthResult;
+/**
+ * Checks a request against the secret or header the user configured. It only reads and compares:
+ * it writes nothing and calls nothing, whatever the request holds.
+ */
+export type Authenticator = (arrival: Arrival) => AuthResult;
 
 /** Everything known about an accepted event when it is turned into items. */
 export interface AcceptedEvent {
@@ -95,11 +108,7 @@ export type AuthScheme =
  * saves it (`<credential>Test`); API credentials are tested by n8n against the API.
  */
 export function isTestedLocally(choice: AuthenticationChoice): boolean {
-	return (
-		choice.credential !== undefined &&
-		choice.scheme !== undefined &&
-		choice.authenticator === undefined
-	);
+	return choice.credential !== undefined && choice.scheme !== undefined;
 }
 
 /** One entry of the trigger's Authentication parameter. */
@@ -112,14 +121,11 @@ export interface AuthenticationChoice {
 	/** How requests are verified, with the secrets of `credential`. */
 	scheme?: AuthScheme;
 	/**
-	 * Builds the authenticator itself, for choices whose secret is not a credential field (the
-	 * secret SuperOffice registration derives from its API credential). Takes precedence over
-	 * `scheme`.
+	 * The trigger registers its webhook at the sender through the API `credential` calls, and
+	 * requests are verified with the secret the registration gave the sender (the sender
+	 * definition's `registration`), not with a credential field.
 	 */
-	authenticator?: (
-		context: IWebhookFunctions,
-		choice: AuthenticationChoice,
-	) => Promise<Authenticator>;
+	registers?: boolean;
 	/**
 	 * When the credential is shown, if not only for this choice (SuperOffice's API credentials
 	 * also read records under other choices).
@@ -163,13 +169,37 @@ export interface WebhookLifecycle {
 	delete(this: IHookFunctions): Promise<boolean>;
 }
 
+/** The API credential type of the choice the user made, when that choice registers the webhook. */
+export type RegisteringCredential = (
+	context: IHookFunctions | IWebhookFunctions,
+) => string | undefined;
+
+/**
+ * Registration of the webhook at the sender through its API, for the authentication choices that
+ * say `registers`. The sender gets a secret the registration derives; requests are verified with it.
+ */
+export interface WebhookRegistration {
+	/** Creates, checks and removes the webhook as n8n activates and deactivates the workflow. */
+	lifecycle(credentialOf: RegisteringCredential): WebhookLifecycle;
+	/**
+	 * Verifies deliveries with the registered secret (and those the sender may still sign with).
+	 * It reads the credential and the registration, and changes nothing.
+	 */
+	authenticator(context: IWebhookFunctions, credentialType: string): Promise<Authenticator>;
+	/**
+	 * After a delivery passed the check: what must follow from it (giving the sender the secret of
+	 * an edited credential, recording that it has it). Never delays the answer.
+	 */
+	afterAuthentication(context: IWebhookFunctions, credentialType: string, passed: AuthPassed): void;
+}
+
 export interface SenderDefinition {
 	/** Short name for tools and logs (`npm run send -- qondor`). */
 	key: string;
 	/** The folder under `nodes/` holding the node, its icons, codex, schema and samples. */
 	folder: string;
-	/** The sender's name in messages and logs. */
-	sender: string;
+	/** The sender's name in messages and logs (`Qondor`, `CRM`, `SuperOffice`). */
+	name: string;
 	/** The path of the trigger's webhook URL. */
 	path: string;
 	/** The notice at the top of the node panel saying how to connect the sender. */
@@ -192,26 +222,30 @@ export interface SenderDefinition {
 	unknownEventSchema: z.ZodType;
 	/** Parameters of the sender's own, after the events (and before Options). */
 	parameters?: INodeProperties[];
-	/** The sender's own options, after Remember Event IDs. */
-	options: INodeProperties[];
 	/**
-	 * Which events run, from the selected events, the free patterns and the options. By default:
-	 * the selected names and patterns; handshakes only when this says so.
+	 * The sender's own entries of the node's Options collection, after Remember Event IDs. (The
+	 * collection's parameter is named `settings`: `options` is n8n's raw-body flag.)
+	 */
+	settings: INodeProperties[];
+	/**
+	 * Which events run, from the selected events, the free patterns and the Options collection.
+	 * By default: the selected names and patterns; handshakes only when this says so.
 	 */
 	selection?(
 		selected: readonly string[],
 		custom: readonly string[],
-		options: IDataObject,
+		settings: IDataObject,
 	): EventSelection;
 	/** Brings a parsed body into the documented shape (e.g. a payload sent under another name). */
 	normalise?(body: IDataObject): IDataObject;
 	/**
-	 * Whether the request is the sender's connection check rather than a business event. Called
-	 * before the body is parsed (`body` undefined) and again after.
+	 * Whether the request is the sender's connection check rather than a business event: from the
+	 * parsed body and its event name; before the body is read (`body` undefined), from the headers,
+	 * which only matters for a webhook that is not registered yet.
 	 */
 	isHandshake(headers: RequestHeaders, body?: IDataObject, eventName?: string): boolean;
 	/** Turns an accepted event into items; the body was parsed for this request alone. */
-	toItems(event: AcceptedEvent, options: IDataObject): IDataObject[];
+	toItems(event: AcceptedEvent, settings: IDataObject): IDataObject[];
 	/**
 	 * Completes the items after the sender has been answered and before the execution starts (the
 	 * record a SuperOffice event names, read from its API); undefined, at once, when there is
@@ -221,12 +255,12 @@ export interface SenderDefinition {
 		context: IWebhookFunctions,
 		event: AcceptedEvent,
 		items: IDataObject[],
-		options: IDataObject,
+		settings: IDataObject,
 	): Promise<IDataObject[]> | undefined;
 	/** Senders that disable failing webhooks get a 2xx for every authenticated request. */
 	acknowledgeContentErrors?: boolean;
-	/** Registration at the sender; senders whose webhooks are set up by hand leave it out. */
-	lifecycle?: WebhookLifecycle;
+	/** Registration at the sender, for choices that `register`; senders set up by hand leave it out. */
+	registration?: WebhookRegistration;
 	/** Schemas of the items the trigger emits, for the editor's `__schema__` file. */
 	outputSchemas: z.ZodObject[];
 }

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { configurationError } from './auth';
+import { always, configurationError, unauthorized } from './authentication';
 import { headerValue } from './http';
 import type { Arrival, AuthResult, Authenticator } from './sender';
 import { bytesEqual, decodeBase64, hmacSha256 } from './signatures';
@@ -29,10 +29,6 @@ export function signingKey(secret: string): Buffer | undefined {
 	const trimmed = secret.trim();
 	const encoded = trimmed.startsWith(SECRET_PREFIX) ? trimmed.slice(SECRET_PREFIX.length) : trimmed;
 	return decodeBase64(encoded);
-}
-
-function unauthorized(reason: string, message: string): AuthResult {
-	return { ok: false, statusCode: 401, reason, message };
 }
 
 /** The base64 signatures of the `v1` entries of a `webhook-signature` header; others are ignored. */
@@ -148,10 +144,7 @@ export function standardWebhooksAuthenticator(
 	now: () => number = () => Math.floor(Date.now() / 1000),
 ): Authenticator {
 	const keys = credentialKeys(credentials);
-	if (!keys.ok) {
-		const error = configurationError(keys.message);
-		return () => error;
-	}
+	if (!keys.ok) return always(configurationError(keys.message));
 	return (delivery) => verifyStandardWebhook(delivery, keys.keys, toleranceSeconds, now());
 }
 

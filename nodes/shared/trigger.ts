@@ -9,18 +9,19 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { acceptAnyRequest } from './auth';
+import { acceptAnyRequest } from './authentication';
 import { cachedCredential, rereadAfterFailure } from './credentialCache';
 import { setUpBySender } from './description';
 import { ALL_EVENTS, parseEventList, selectionMatcher } from './eventFilter';
 import { receiveWebhook } from './pipeline';
-import type { ReceiveSettings } from './pipeline';
+import type { ReceiveChoices } from './pipeline';
 import { boundedSeconds, schemeAuthenticator, schemeCredentialTest } from './schemes';
 import { isTestedLocally } from './sender';
 import type {
 	AuthenticationChoice,
 	Authenticator,
 	EventSelection,
+	RegisteringCredential,
 	SenderDefinition,
 	WebhookLifecycle,
 } from './sender';
@@ -35,7 +36,7 @@ function credentialTests(sender: SenderDefinition): Record<string, CredentialTes
 	const tests: Record<string, CredentialTestMethod> = {};
 	for (const choice of sender.authentication.choices) {
 		if (!isTestedLocally(choice)) continue;
-		const test = schemeCredentialTest(choice.scheme!, sender.sender);
+		const test = schemeCredentialTest(choice.scheme!, sender.name);
 		tests[`${choice.credential}Test`] = async (credential) => test(credential.data ?? {});
 	}
 	return tests;
@@ -51,28 +52,39 @@ export function chosenAuthentication(
 	return choices.find((choice) => choice.value === value) ?? choices[0];
 }
 
+/** The API credential type of the chosen authentication, when that choice registers the webhook. */
+export function registeringCredential(sender: SenderDefinition): RegisteringCredential {
+	return (context) => {
+		const choice = chosenAuthentication(context, sender);
+		return choice.registers === true ? choice.credential : undefined;
+	};
+}
+
+/** The check of the chosen authentication, built from the credential as this process holds it. */
 async function authenticator(
 	context: IWebhookFunctions,
+	sender: SenderDefinition,
 	choice: AuthenticationChoice,
-	options: IDataObject,
+	settings: IDataObject,
 ): Promise<Authenticator> {
-	if (choice.authenticator !== undefined) return await choice.authenticator(context, choice);
-	if (choice.scheme === undefined || choice.credential === undefined) return acceptAnyRequest;
-	return schemeAuthenticator(
-		choice.scheme,
-		await cachedCredential(context, choice.credential),
-		options,
-	);
+	const { credential, scheme } = choice;
+	if (credential === undefined) return acceptAnyRequest;
+	if (choice.registers === true && sender.registration !== undefined) {
+		return await sender.registration.authenticator(context, credential);
+	}
+	if (scheme === undefined) return acceptAnyRequest;
+	return schemeAuthenticator(scheme, await cachedCredential(context, credential), settings);
 }
 
 /**
- * For a request that failed the check: an authenticator built from the credential as n8n holds
- * it now, when it changed since it was read (a rotated secret); see credentialCache.ts.
+ * For a request that failed the check: the check built from the credential as n8n holds it now,
+ * when it changed since it was read (a rotated secret); see credentialCache.ts.
  */
 function recheck(
 	context: IWebhookFunctions,
+	sender: SenderDefinition,
 	choice: AuthenticationChoice,
-	options: IDataObject,
+	settings: IDataObject,
 ): (() => Promise<Authenticator | undefined>) | undefined {
 	const { credential } = choice;
 	if (credential === undefined) return undefined;
@@ -80,44 +92,62 @@ function recheck(
 	return async () =>
 		(await rereadAfterFailure(context, credential)) === undefined
 			? undefined
-			: await authenticator(context, choice, options);
+			: await authenticator(context, sender, choice, settings);
 }
 
-/** The user's choices on the node, read for one request. */
-async function receiveSettings(
+/** The events the user selected, as a matcher. */
+function eventSelection(
 	context: IWebhookFunctions,
 	sender: SenderDefinition,
-): Promise<ReceiveSettings> {
+	settings: IDataObject,
+): EventSelection {
 	const { events } = sender;
-	const options = context.getNodeParameter('settings', {}) as IDataObject;
 	const selected = context.getNodeParameter(events.parameter, [ALL_EVENTS]) as string[];
 	const custom =
 		events.custom === undefined
 			? []
 			: parseEventList(String(context.getNodeParameter('customEvents', '')));
-	const selection: EventSelection = sender.selection?.(selected, custom, options) ?? {
-		isSelected: selectionMatcher(selected, custom),
-		runHandshakes: false,
-	};
+	return (
+		sender.selection?.(selected, custom, settings) ?? {
+			isSelected: selectionMatcher(selected, custom),
+			runHandshakes: false,
+		}
+	);
+}
+
+/** The user's choices on the node, read for one request. */
+async function receiveChoices(
+	context: IWebhookFunctions,
+	sender: SenderDefinition,
+): Promise<ReceiveChoices> {
+	const settings = context.getNodeParameter('settings', {}) as IDataObject;
+	const selection = eventSelection(context, sender, settings);
 	const choice = chosenAuthentication(context, sender);
-	const authenticate = await authenticator(context, choice, options);
+	const authenticate = await authenticator(context, sender, choice, settings);
 	const { time } = sender.event;
+	const { registration } = sender;
+	const registered = choice.registers === true && registration !== undefined;
 	// A plain literal with the same fields in the same order every time: the pipeline reads it on
 	// every request, and a spread (or an await) inside the literal makes V8 build a slower object.
 	return {
 		authenticate,
-		recheck: recheck(context, choice, options),
+		recheck: recheck(context, sender, choice, settings),
+		afterAuthentication: registered
+			? (passed) => registration.afterAuthentication(context, choice.credential!, passed)
+			: undefined,
 		isSelected: selection.isSelected,
 		runHandshakes: selection.runHandshakes,
-		rejectInvalid: options.rejectInvalid === true,
+		rejectInvalid: settings.rejectInvalid === true,
 		unknownEvents:
-			options[events.unknownOption ?? 'unknownEvents'] === 'acknowledge' ? 'acknowledge' : 'run',
-		rememberIds: options.rememberIds === 'memory' ? 'memory' : 'saved',
+			settings[sender.events.unknownOption ?? 'unknownEvents'] === 'acknowledge'
+				? 'acknowledge'
+				: 'run',
+		rememberIds: settings.rememberIds === 'memory' ? 'memory' : 'saved',
 		replayWindowSeconds:
 			time === undefined || choice.credential === undefined
 				? undefined
-				: boundedSeconds(options[time.option], time.defaultSeconds, time.maxSeconds),
-		options,
+				: boundedSeconds(settings[time.option], time.defaultSeconds, time.maxSeconds),
+		settings,
 	};
 }
 
@@ -148,10 +178,13 @@ export function triggerNode(sender: SenderDefinition): TriggerNodeClass {
 
 		methods = { credentialTest: credentialTests(sender) };
 
-		webhookMethods = { default: sender.lifecycle ?? setUpBySender.default };
+		webhookMethods = {
+			default:
+				sender.registration?.lifecycle(registeringCredential(sender)) ?? setUpBySender.default,
+		};
 
 		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-			return await receiveWebhook(this, sender, await receiveSettings(this, sender));
+			return await receiveWebhook(this, sender, await receiveChoices(this, sender));
 		}
 	};
 }

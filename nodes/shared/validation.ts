@@ -49,94 +49,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-type Check = (value: unknown) => boolean;
-
-const never: Check = () => false;
-const compiled = new WeakMap<z.ZodType, Check>();
-
-/** Builds, once per schema, a function telling whether a value certainly satisfies it. */
-function compile(schema: z.ZodType): Check {
-	let check = compiled.get(schema);
-	if (check !== undefined) return check;
-	const def = definition(schema);
-	if (def.checks !== undefined && def.checks.length > 0) {
-		check = never;
-	} else {
-		switch (def.type) {
-			case 'string':
-				check = (value) => typeof value === 'string';
-				break;
-			case 'number':
-				check = (value) => typeof value === 'number' && Number.isFinite(value);
-				break;
-			case 'boolean':
-				check = (value) => typeof value === 'boolean';
-				break;
-			case 'unknown':
-			case 'any':
-				check = () => true;
-				break;
-			case 'optional': {
-				const inner = compile(def.innerType!);
-				check = (value) => value === undefined || inner(value);
-				break;
-			}
-			case 'nullable': {
-				const inner = compile(def.innerType!);
-				check = (value) => value === null || inner(value);
-				break;
-			}
-			case 'array': {
-				const element = compile(def.element!);
-				check = (value) => {
-					if (!Array.isArray(value)) return false;
-					for (let i = 0; i < value.length; i++) if (!element(value[i])) return false;
-					return true;
-				};
-				break;
-			}
-			case 'record': {
-				const entry = compile(def.valueType!);
-				const stringKeys = definition(def.keyType!).type === 'string';
-				check = (value) => {
-					if (!stringKeys || !isPlainObject(value)) return false;
-					for (const key in value) if (!entry(value[key])) return false;
-					return true;
-				};
-				break;
-			}
-			case 'object': {
-				const open =
-					def.catchall === undefined || ['unknown', 'any'].includes(definition(def.catchall).type);
-				const fields = Object.entries(def.shape ?? {}).map(
-					([key, field]) => [key, compile(field)] as const,
-				);
-				check = (value) => {
-					if (!open || !isPlainObject(value)) return false;
-					for (let i = 0; i < fields.length; i++)
-						if (!fields[i][1](value[fields[i][0]])) return false;
-					return true;
-				};
-				break;
-			}
-			default:
-				check = never;
-		}
-	}
-	compiled.set(schema, check);
-	return check;
-}
-
-/**
- * Whether a value certainly satisfies a schema, from a check built once from the schema's
- * definition (zod's public `def`). Unlike zod's `safeParse` it builds no parsed copy of the body,
- * which for a booking with fifty participants costs as much as parsing its JSON. Answers false
- * for anything it does not know for sure (a refinement, a type it does not handle): zod decides.
- */
-export function certainlyValid(schema: z.ZodType, value: unknown): boolean {
-	return compile(schema)(value);
-}
-
 /** How many differences an item, an answer and a log line list; the rest are counted. */
 export const MAX_REPORTED_ISSUES = 20;
 
@@ -180,104 +92,85 @@ function typeIssue(sink: Sink, path: PropertyKey[], expected: string, value: unk
 	});
 }
 
-type Walker = (value: unknown, path: PropertyKey[], sink: Sink) => void;
-const walkers = new WeakMap<z.ZodType, Walker>();
-
 /**
- * Builds, once per schema, a walk that finds the differences of a value in the order zod reports
- * them, with zod's wording, but keeps only the first few and counts the rest: a body of 200,000
- * wrong numbers costs a count, not 200,000 issue objects. Schemas of a kind it does not know are
- * left to zod (none of the senders' schemas has one).
+ * A walk of a value against a schema, built once per schema from its definition (zod's public
+ * `def`): true when the value certainly matches. Without a sink it stops at the first difference
+ * and builds nothing (no path, no issue): unlike zod's `safeParse` it makes no parsed copy of the
+ * body, which for a booking with fifty participants costs as much as parsing its JSON. With a sink
+ * it goes on and records the differences in the order zod reports them, with zod's wording,
+ * describing the first few and counting the rest: a body of 200,000 wrong numbers costs a count,
+ * not 200,000 issue objects. Schemas of a kind it does not know are left to zod (none of the
+ * senders' schemas has one); without a sink they are never certain.
  */
-function walker(schema: z.ZodType): Walker {
-	let walk = walkers.get(schema);
-	if (walk !== undefined) return walk;
-	const def = definition(schema);
-	const primitive = (type: string, test: (value: unknown) => boolean): Walker => {
-		return (value, path, sink) => {
-			if (!test(value)) typeIssue(sink, path, type, value);
-		};
-	};
-	if (def.checks !== undefined && def.checks.length > 0) {
-		walk = zodWalker(schema);
-	} else {
-		switch (def.type) {
-			case 'string':
-				walk = primitive('string', (value) => typeof value === 'string');
-				break;
-			case 'number':
-				walk = primitive('number', (value) => typeof value === 'number' && Number.isFinite(value));
-				break;
-			case 'boolean':
-				walk = primitive('boolean', (value) => typeof value === 'boolean');
-				break;
-			case 'unknown':
-			case 'any':
-				walk = () => {};
-				break;
-			case 'optional': {
-				const inner = walker(def.innerType!);
-				walk = (value, path, sink) => {
-					if (value !== undefined) inner(value, path, sink);
-				};
-				break;
-			}
-			case 'nullable': {
-				const inner = walker(def.innerType!);
-				walk = (value, path, sink) => {
-					if (value !== null) inner(value, path, sink);
-				};
-				break;
-			}
-			case 'array': {
-				const element = walker(def.element!);
-				walk = (value, path, sink) => {
-					if (!Array.isArray(value)) return typeIssue(sink, path, 'array', value);
-					for (let i = 0; i < value.length; i++) element(value[i], [...path, i], sink);
-				};
-				break;
-			}
-			case 'record': {
-				if (definition(def.keyType!).type !== 'string') {
-					walk = zodWalker(schema);
-					break;
-				}
-				const entry = walker(def.valueType!);
-				walk = (value, path, sink) => {
-					if (!isPlainObject(value)) return typeIssue(sink, path, 'record', value);
-					for (const key in value) entry(value[key], [...path, key], sink);
-				};
-				break;
-			}
-			case 'object': {
-				const open =
-					def.catchall === undefined || ['unknown', 'any'].includes(definition(def.catchall).type);
-				if (!open) {
-					walk = zodWalker(schema);
-					break;
-				}
-				const fields = Object.entries(def.shape ?? {}).map(
-					([key, field]) => [key, walker(field)] as const,
-				);
-				walk = (value, path, sink) => {
-					if (!isPlainObject(value)) return typeIssue(sink, path, 'object', value);
-					for (const [key, field] of fields) field(value[key], [...path, key], sink);
-				};
-				break;
-			}
-			default:
-				walk = zodWalker(schema);
+type Walk = (value: unknown, sink: Sink | undefined, path: PropertyKey[]) => boolean;
+
+const walks = new WeakMap<z.ZodType, Walk>();
+
+/** Records a value of the wrong type, when there is a sink; the value does not match. */
+function mismatch(sink: Sink | undefined, path: PropertyKey[], expected: string, value: unknown) {
+	if (sink !== undefined) typeIssue(sink, path, expected, value);
+	return false;
+}
+
+const stringWalk: Walk = (value, sink, path) =>
+	typeof value === 'string' || mismatch(sink, path, 'string', value);
+const numberWalk: Walk = (value, sink, path) =>
+	(typeof value === 'number' && Number.isFinite(value)) || mismatch(sink, path, 'number', value);
+const booleanWalk: Walk = (value, sink, path) =>
+	typeof value === 'boolean' || mismatch(sink, path, 'boolean', value);
+
+// The containers walk their children twice over in code: a tight loop that stops at the first
+// difference (every valid body takes it), and one that records them all.
+
+function arrayWalk(element: Walk): Walk {
+	return (value, sink, path) => {
+		if (!Array.isArray(value)) return mismatch(sink, path, 'array', value);
+		if (sink === undefined) {
+			for (let i = 0; i < value.length; i++) if (!element(value[i], undefined, path)) return false;
+			return true;
 		}
-	}
-	walkers.set(schema, walk);
-	return walk;
+		let matches = true;
+		for (let i = 0; i < value.length; i++) matches = element(value[i], sink, [...path, i]) && matches;
+		return matches;
+	};
+}
+
+function recordWalk(entry: Walk): Walk {
+	return (value, sink, path) => {
+		if (!isPlainObject(value)) return mismatch(sink, path, 'record', value);
+		if (sink === undefined) {
+			for (const key in value) if (!entry(value[key], undefined, path)) return false;
+			return true;
+		}
+		let matches = true;
+		for (const key in value) matches = entry(value[key], sink, [...path, key]) && matches;
+		return matches;
+	};
+}
+
+function objectWalk(keys: readonly string[], fields: readonly Walk[]): Walk {
+	return (value, sink, path) => {
+		if (!isPlainObject(value)) return mismatch(sink, path, 'object', value);
+		if (sink === undefined) {
+			for (let i = 0; i < keys.length; i++) {
+				if (!fields[i](value[keys[i]], undefined, path)) return false;
+			}
+			return true;
+		}
+		let matches = true;
+		for (let i = 0; i < keys.length; i++) {
+			matches = fields[i](value[keys[i]], sink, [...path, keys[i]]) && matches;
+		}
+		return matches;
+	};
 }
 
 /** Zod's own check of a part of the body, for schemas the walk does not know. */
-function zodWalker(schema: z.ZodType): Walker {
-	return (value, path, sink) => {
+function zodWalk(schema: z.ZodType): Walk {
+	return (value, sink, path) => {
+		if (sink === undefined) return false;
 		const result = schema.safeParse(value);
-		if (result.success) return;
+		if (result.success) return true;
 		for (const issue of result.error.issues) {
 			const full = [...path, ...issue.path];
 			if (issue.code === 'invalid_type') {
@@ -292,7 +185,68 @@ function zodWalker(schema: z.ZodType): Walker {
 				};
 			});
 		}
+		return false;
 	};
+}
+
+const isOpen = (def: SchemaDefinition) =>
+	def.catchall === undefined || ['unknown', 'any'].includes(definition(def.catchall).type);
+
+/** The walk of one kind of schema (zod's for refinements, closed objects and unknown kinds). */
+function build(schema: z.ZodType): Walk {
+	const def = definition(schema);
+	if (def.checks !== undefined && def.checks.length > 0) return zodWalk(schema);
+	switch (def.type) {
+		case 'string':
+			return stringWalk;
+		case 'number':
+			return numberWalk;
+		case 'boolean':
+			return booleanWalk;
+		case 'unknown':
+		case 'any':
+			return () => true;
+		case 'optional': {
+			const inner = walkOf(def.innerType!);
+			return (value, sink, path) => value === undefined || inner(value, sink, path);
+		}
+		case 'nullable': {
+			const inner = walkOf(def.innerType!);
+			return (value, sink, path) => value === null || inner(value, sink, path);
+		}
+		case 'array':
+			return arrayWalk(walkOf(def.element!));
+		case 'record':
+			if (definition(def.keyType!).type !== 'string') return zodWalk(schema);
+			return recordWalk(walkOf(def.valueType!));
+		case 'object': {
+			if (!isOpen(def)) return zodWalk(schema);
+			const shape = Object.entries(def.shape ?? {});
+			return objectWalk(
+				shape.map(([key]) => key),
+				shape.map(([, field]) => walkOf(field)),
+			);
+		}
+		default:
+			return zodWalk(schema);
+	}
+}
+
+function walkOf(schema: z.ZodType): Walk {
+	let walk = walks.get(schema);
+	if (walk === undefined) {
+		walk = build(schema);
+		walks.set(schema, walk);
+	}
+	return walk;
+}
+
+/**
+ * Whether a value certainly satisfies a schema. Answers false for anything it does not know for
+ * sure (a refinement, a type it does not handle): zod decides.
+ */
+export function certainlyValid(schema: z.ZodType, value: unknown): boolean {
+	return walkOf(schema)(value, undefined, []);
 }
 
 /**
@@ -305,8 +259,9 @@ export function findIssues(
 	body: unknown,
 	limit = MAX_REPORTED_ISSUES,
 ): IssueReport {
-	if (certainlyValid(schema, body)) return { issues: [], count: 0 };
+	const walk = walkOf(schema);
+	if (walk(body, undefined, [])) return { issues: [], count: 0 };
 	const sink: Sink = { issues: [], count: 0, limit };
-	walker(schema)(body, [], sink);
+	walk(body, sink, []);
 	return { issues: sink.issues, count: sink.count };
 }

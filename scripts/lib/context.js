@@ -72,7 +72,7 @@ let workflowCounter = 0;
  * @param {{ raw: Buffer, headers: Record<string, string | string[] | undefined> }} request
  * `helpers`: n8n's request helpers, for nodes that call an API (`httpRequestWithAuthentication`).
  * `nodeCredentials`: the node's credential references; `credentialReads`: an array that receives
- * the type of every credential read.
+ * the type of every credential read; `webhookUrl`: the node's production URL.
  * @param {{ parameters?: object, credentials?: object, staticData?: object, workflowId?: string,
  *   nodeName?: string, mode?: string, logs?: Array<{ level: string, message: string }>, helpers?: object }} setup
  * @returns {{ context: object, response: RecordedResponse }}
@@ -118,6 +118,7 @@ function createContext(request, setup = {}) {
 		getWorkflow: () => workflow,
 		getMode: () => mode,
 		getWebhookName: () => 'default',
+		getNodeWebhookUrl: () => setup.webhookUrl,
 		logger: setup.logs ? recordingLogger(setup.logs) : silentLogger,
 		helpers: setup.helpers ?? {},
 	};

@@ -82,18 +82,18 @@ function ensureNode24() {
  * takes minutes) and returns how to run it.
  */
 function ensureN8n(line) {
-	const spec = LINES[line];
-	if (!spec) throw new Error(`Unknown n8n line ${line}; use 1 or 2`);
-	const folder = path.join(CACHE, `n8n-${spec.version}`);
+	const release = LINES[line];
+	if (!release) throw new Error(`Unknown n8n line ${line}; use 1 or 2`);
+	const folder = path.join(CACHE, `n8n-${release.version}`);
 	const marker = path.join(folder, '.installed');
 	let nodeBinary = process.execPath;
 	let nodeHome;
-	if (spec.nodeMajor !== 20) {
+	if (release.nodeMajor !== 20) {
 		({ binary: nodeBinary, home: nodeHome } = ensureNode24());
 	}
 	const n8nBin = path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!fs.existsSync(marker)) {
-		log(`installing n8n ${spec.version} into ${folder} (first run only; several minutes)`);
+		log(`installing n8n ${release.version} into ${folder} (first run only; several minutes)`);
 		fs.mkdirSync(folder, { recursive: true });
 		// n8n points one dependency (xlsx) at a download site outside the npm registry.
 		fs.writeFileSync(
@@ -101,7 +101,7 @@ function ensureN8n(line) {
 			JSON.stringify({
 				name: 'n8n-runtime',
 				private: true,
-				dependencies: { n8n: spec.version },
+				dependencies: { n8n: release.version },
 				overrides: { xlsx: '0.18.5' },
 			}),
 		);
@@ -126,10 +126,10 @@ function ensureN8n(line) {
 			});
 		}
 		if (!fs.existsSync(n8nBin))
-			throw new Error(`n8n ${spec.version} installed, but ${n8nBin} is missing`);
+			throw new Error(`n8n ${release.version} installed, but ${n8nBin} is missing`);
 		fs.writeFileSync(marker, new Date().toISOString());
 	}
-	return { line: Number(line), version: spec.version, nodeBinary, n8nBin, folder };
+	return { line: Number(line), version: release.version, nodeBinary, n8nBin, folder };
 }
 
 /** Packs the built package (dist must exist) the way it is published. */

@@ -47,23 +47,23 @@ function addTrigger(triggerClass, nodesFolder) {
 }
 
 /**
- * The node class of a sender (the class n8n loads), found by its definition or key.
+ * The node class of a sender (the class n8n loads), found by its sender or key.
  * @returns {import('../../nodes/shared/trigger').TriggerNodeClass}
  */
-function nodeClass(keyOrDefinition) {
-	const definition = sender(keyOrDefinition);
-	const found = registry().triggers.find((candidate) => candidate.sender === definition);
-	if (!found) throw new Error(`No trigger node for sender "${definition.key}" in nodes/senders.ts`);
+function nodeClass(keyOrSender) {
+	const sender = senderOf(keyOrSender);
+	const found = registry().triggers.find((candidate) => candidate.sender === sender);
+	if (!found) throw new Error(`No trigger node for sender "${sender.key}" in nodes/senders.ts`);
 	return found;
 }
 
-/** One sender by its key (`qondor`, `crm`, `superoffice`), or the definition itself. */
-function sender(keyOrDefinition) {
-	if (typeof keyOrDefinition !== 'string') return keyOrDefinition;
-	const found = senders().find((candidate) => candidate.key === keyOrDefinition);
+/** One sender by its key (`qondor`, `crm`, `superoffice`), or the sender itself. */
+function senderOf(keyOrSender) {
+	if (typeof keyOrSender !== 'string') return keyOrSender;
+	const found = senders().find((candidate) => candidate.key === keyOrSender);
 	if (!found)
 		throw new Error(
-			`Unknown sender "${keyOrDefinition}"; use ${senders()
+			`Unknown sender "${keyOrSender}"; use ${senders()
 				.map((s) => s.key)
 				.join(', ')}`,
 		);
@@ -71,18 +71,18 @@ function sender(keyOrDefinition) {
 }
 
 /** The folder of a sender's samples: `samples/` in its folder. */
-function samplesFolder(definition) {
-	return path.join(nodesFolders.get(definition) ?? NODES, definition.folder, 'samples');
+function samplesFolder(sender) {
+	return path.join(nodesFolders.get(sender) ?? NODES, sender.folder, 'samples');
 }
 
 const WIRE_FILE = 'wire.json';
 
 /**
- * How the sender sends, beyond what the definition says (its headers, a field to mistype in
+ * How the sender sends, beyond what the sender says (its headers, a field to mistype in
  * tests, the samples to benchmark): `samples/wire.json`.
  */
-function wireOf(definition) {
-	const file = path.join(samplesFolder(definition), WIRE_FILE);
+function wireOf(sender) {
+	const file = path.join(samplesFolder(sender), WIRE_FILE);
 	const wire = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 	return { headers: {}, headerSpelling: {}, benchmark: [], ...wire };
 }
@@ -102,9 +102,9 @@ function setPath(target, dottedPath, value) {
  * and the fields in `set` changed). `revision` is a sub-folder of older examples (`older`).
  * @returns {Record<string, Record<string, any>>}
  */
-function loadSamples(keyOrDefinition, { revision = '' } = {}) {
-	const definition = sender(keyOrDefinition);
-	const folder = path.join(samplesFolder(definition), revision);
+function loadSamples(keyOrSender, { revision = '' } = {}) {
+	const sender = senderOf(keyOrSender);
+	const folder = path.join(samplesFolder(sender), revision);
 	const result = {};
 	for (const file of fs.readdirSync(folder).sort()) {
 		if (!file.endsWith('.json') || file === WIRE_FILE) continue;
@@ -113,12 +113,12 @@ function loadSamples(keyOrDefinition, { revision = '' } = {}) {
 		);
 	}
 	if (revision !== '') return result;
-	const { derived = {} } = wireOf(definition);
+	const { derived = {} } = wireOf(sender);
 	for (const [name, { from, set = {} }] of Object.entries(derived)) {
 		if (result[from] === undefined)
-			throw new Error(`${definition.key}: ${name} is derived from ${from}, which has no sample`);
+			throw new Error(`${sender.key}: ${name} is derived from ${from}, which has no sample`);
 		const body = JSON.parse(JSON.stringify(result[from]));
-		setPath(body, definition.event.name.field, name);
+		setPath(body, sender.event.name.field, name);
 		for (const [dottedPath, value] of Object.entries(set)) setPath(body, dottedPath, value);
 		result[name] = body;
 	}
@@ -126,19 +126,19 @@ function loadSamples(keyOrDefinition, { revision = '' } = {}) {
 }
 
 /** One sample event, as a fresh copy (`name` may name a revision: `older/OfferSentV1`). */
-function sample(keyOrDefinition, name) {
-	const definition = sender(keyOrDefinition);
-	const file = path.join(samplesFolder(definition), `${name}.json`);
+function sample(keyOrSender, name) {
+	const sender = senderOf(keyOrSender);
+	const file = path.join(samplesFolder(sender), `${name}.json`);
 	if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-	const found = loadSamples(definition)[name];
-	if (found === undefined) throw new Error(`${definition.key} has no sample ${name}`);
+	const found = loadSamples(sender)[name];
+	if (found === undefined) throw new Error(`${sender.key} has no sample ${name}`);
 	return found;
 }
 
 module.exports = {
 	ROOT,
 	senders,
-	sender,
+	senderOf,
 	nodeClass,
 	addTrigger,
 	loadSamples,

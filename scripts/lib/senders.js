@@ -1,4 +1,4 @@
-// Requests as each sender makes them, built from the sender's definition (its authentication
+// Requests as each sender makes them, built from the sender's sender (its authentication
 // scheme, where it carries the event name and id) and its samples/wire.json (the headers it adds).
 // Written from the providers' documentation and independently of the package's verifiers:
 // Standard Webhooks signatures are made by the specification's reference library, body HMACs with
@@ -8,23 +8,23 @@
 const crypto = require('node:crypto');
 const { Webhook } = require('standardwebhooks');
 
-const { sender, wireOf } = require('./registry');
+const { senderOf, wireOf } = require('./registry');
 
 let counter = 0;
 
 /** The default authentication choice's scheme (the one a sender is set up with first). */
-function schemeOf(definition) {
-	return definition.authentication.choices.find((choice) => choice.scheme)?.scheme;
+function schemeOf(sender) {
+	return sender.authentication.choices.find((choice) => choice.scheme)?.scheme;
 }
 
 /** Where the sender carries the event id: a body field (`webhookId`) or a header (`webhook-id`). */
-function idLocation(definition) {
-	return definition.event.id;
+function idLocation(sender) {
+	return sender.event.id;
 }
 
 /** A new, unique event id in the sender's style. */
-function newEventId(definition) {
-	return idLocation(definition).field === undefined
+function newEventId(sender) {
+	return idLocation(sender).field === undefined
 		? `msg_${Date.now().toString(36)}${(counter++).toString(36)}${crypto.randomBytes(4).toString('hex')}`
 		: crypto.randomUUID();
 }
@@ -33,12 +33,12 @@ function newEventId(definition) {
  * The event as the sender would send it now: where it signs the event's time in the body
  * (SuperOffice's Timestamp), that time is now; other senders' bodies are returned as they are.
  * @template T
- * @param {string | object} keyOrDefinition
+ * @param {string | object} keyOrSender
  * @param {T} body
  * @returns {T}
  */
-function sentNow(keyOrDefinition, body) {
-	const time = sender(keyOrDefinition).event.time?.field;
+function sentNow(keyOrSender, body) {
+	const time = senderOf(keyOrSender).event.time?.field;
 	return time === undefined ? body : { ...body, [time]: new Date().toISOString() };
 }
 
@@ -48,11 +48,11 @@ function sentNow(keyOrDefinition, body) {
  * it for a repeat; and the time of now, where the sender signs one in the body.
  * @returns {{ body: object, id: string, options: { id?: string } }}
  */
-function freshEvent(keyOrDefinition, body, id) {
-	const definition = sender(keyOrDefinition);
-	const eventId = id ?? newEventId(definition);
-	const { field } = idLocation(definition);
-	const timed = sentNow(definition, body);
+function freshEvent(keyOrSender, body, id) {
+	const sender = senderOf(keyOrSender);
+	const eventId = id ?? newEventId(sender);
+	const { field } = idLocation(sender);
+	const timed = sentNow(sender, body);
 	if (field === undefined) return { body: timed, id: eventId, options: { id: eventId } };
 	return { body: { ...timed, [field]: eventId }, id: eventId, options: {} };
 }
@@ -61,13 +61,13 @@ function freshEvent(keyOrDefinition, body, id) {
  * Local credential data for a sender's default authentication: fresh random secrets.
  * @returns {Record<string, string>}
  */
-function newCredential(keyOrDefinition) {
-	const definition = sender(keyOrDefinition);
-	const scheme = schemeOf(definition);
+function newCredential(keyOrSender) {
+	const sender = senderOf(keyOrSender);
+	const scheme = schemeOf(sender);
 	switch (scheme?.type) {
 		case 'header':
 			return {
-				headerName: `X-${definition.sender}-Webhook-Token`,
+				headerName: `X-${sender.name}-Webhook-Token`,
 				headerSecret: crypto.randomBytes(24).toString('base64url'),
 			};
 		case 'standardWebhooks':
@@ -87,8 +87,8 @@ function newCredential(keyOrDefinition) {
  * the scheme allows one to be stored: a header name that is not one, a signing secret that is not
  * base64. Undefined for schemes whose only field is the secret itself.
  */
-function brokenCredential(keyOrDefinition) {
-	switch (schemeOf(sender(keyOrDefinition))?.type) {
+function brokenCredential(keyOrSender) {
+	switch (schemeOf(senderOf(keyOrSender))?.type) {
 		case 'header':
 			return {
 				headerName: 'not a header name',
@@ -102,8 +102,8 @@ function brokenCredential(keyOrDefinition) {
 }
 
 /** The secret fields of credential data, for tests that check no secret leaks. */
-function secretValues(keyOrDefinition, credential) {
-	const scheme = schemeOf(sender(keyOrDefinition));
+function secretValues(keyOrSender, credential) {
+	const scheme = schemeOf(senderOf(keyOrSender));
 	switch (scheme?.type) {
 		case 'header':
 			return [credential.headerSecret];
@@ -117,10 +117,10 @@ function secretValues(keyOrDefinition, credential) {
 }
 
 /** The headers that carry authentication, for tests that remove, repeat or damage them. */
-function authHeaders(keyOrDefinition, credential) {
-	const definition = sender(keyOrDefinition);
-	const scheme = schemeOf(definition);
-	const spelled = (name) => wireOf(definition).headerSpelling[name] ?? name;
+function authHeaders(keyOrSender, credential) {
+	const sender = senderOf(keyOrSender);
+	const scheme = schemeOf(sender);
+	const spelled = (name) => wireOf(sender).headerSpelling[name] ?? name;
 	switch (scheme?.type) {
 		case 'header':
 			return [credential.headerName];
@@ -142,16 +142,16 @@ function bodySignature(raw, secret) {
  * A delivery from the sender: the body's exact bytes and the headers the sender adds,
  * authenticated with `credential` (credential data, or the secret alone for schemes with one;
  * undefined sends it unauthenticated).
- * @param {string|object} keyOrDefinition a sender key (`qondor`) or definition
+ * @param {string|object} keyOrSender a sender key (`qondor`) or sender
  * @param {object|string|Buffer} body
  * @param {object|string|undefined} credential
  * @param {{ id?: string, timestamp?: number, headers?: Record<string, string> }} [options]
  *   id and timestamp (Unix seconds) for Standard Webhooks; more headers
  * @returns {{ raw: Buffer, headers: Record<string, string> }}
  */
-function signedRequest(keyOrDefinition, body, credential, options = {}) {
-	const definition = sender(keyOrDefinition);
-	const wire = wireOf(definition);
+function signedRequest(keyOrSender, body, credential, options = {}) {
+	const sender = senderOf(keyOrSender);
+	const wire = wireOf(sender);
 	const spelled = (name) => wire.headerSpelling[name] ?? name;
 	const raw = Buffer.isBuffer(body)
 		? body
@@ -162,13 +162,13 @@ function signedRequest(keyOrDefinition, body, credential, options = {}) {
 	for (const [header, field] of Object.entries(wire.repeatedInHeaders ?? {})) {
 		if (parsed[field] !== undefined) headers[spelled(header)] = String(parsed[field]);
 	}
-	const scheme = schemeOf(definition);
+	const scheme = schemeOf(sender);
 	if (credential !== undefined && scheme !== undefined) {
 		if (scheme.type === 'header') {
 			headers[credential.headerName] = credential.headerSecret;
 		} else if (scheme.type === 'standardWebhooks') {
 			const secret = typeof credential === 'string' ? credential : credential.signingSecret;
-			const id = options.id || newEventId(definition);
+			const id = options.id || newEventId(sender);
 			const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
 			// The reference library signs text; bytes that are not UTF-8 are signed with node:crypto.
 			const text = raw.toString('utf8');

@@ -4,7 +4,7 @@
 
 const crypto = require('node:crypto');
 
-const { nodeClass, senders, sender } = require('./registry');
+const { nodeClass, senderOf, senders } = require('./registry');
 const { newCredential } = require('./senders');
 
 const PACKAGE_NAME = 'n8n-nodes-crm-triggers';
@@ -14,33 +14,33 @@ const PACKAGE_NAME = 'n8n-nodes-crm-triggers';
  * uses (that of the default authentication), every credential type the node offers, its webhook
  * path and a fixed webhook id (derived from the sender's key, so it stays the same across runs).
  */
-function trigger(keyOrDefinition) {
-	const definition = sender(keyOrDefinition);
-	const { description } = new (nodeClass(definition))();
-	const digest = crypto.createHash('sha256').update(`webhook:${definition.key}`).digest('hex');
+function trigger(keyOrSender) {
+	const sender = senderOf(keyOrSender);
+	const { description } = new (nodeClass(sender))();
+	const digest = crypto.createHash('sha256').update(`webhook:${sender.key}`).digest('hex');
 	return {
-		key: definition.key,
+		key: sender.key,
 		nodeType: `${PACKAGE_NAME}.${description.name}`,
 		nodeName: description.displayName,
-		credentialType: definition.authentication.choices[0].credential,
+		credentialType: sender.authentication.choices[0].credential,
 		credentialTypes: description.credentials.map((credential) => credential.name),
 		webhookId: `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-8${digest.slice(17, 20)}-${digest.slice(20, 32)}`,
-		path: definition.path,
-		folder: definition.folder,
+		path: sender.path,
+		folder: sender.folder,
 	};
 }
 
 /** Every sender's trigger, by key. */
 function triggers() {
-	return Object.fromEntries(senders().map((definition) => [definition.key, trigger(definition)]));
+	return Object.fromEntries(senders().map((sender) => [sender.key, trigger(sender)]));
 }
 
 /** The trigger's parameters as a user leaves them: default authentication, every event, no options. */
-function defaultParameters(keyOrDefinition) {
-	const definition = sender(keyOrDefinition);
+function defaultParameters(keyOrSender) {
+	const sender = senderOf(keyOrSender);
 	return {
-		authentication: definition.authentication.choices[0].value,
-		[definition.events.parameter]: ['*'],
+		authentication: sender.authentication.choices[0].value,
+		[sender.events.parameter]: ['*'],
 		customEvents: '',
 		settings: {},
 	};
@@ -49,7 +49,7 @@ function defaultParameters(keyOrDefinition) {
 /** Fresh random credential data for every sender, by key. */
 function generateSecrets() {
 	return Object.fromEntries(
-		senders().map((definition) => [definition.key, newCredential(definition)]),
+		senders().map((sender) => [sender.key, newCredential(sender)]),
 	);
 }
 
@@ -84,14 +84,14 @@ function workflowStartingWith(name, node) {
  * @param {{ name?: string, parameters?: object, webhookId?: string }} [options]
  */
 function triggerWorkflow(key, credential, options = {}) {
-	const spec = trigger(key);
-	return workflowStartingWith(options.name || `${spec.nodeName} example`, {
-		name: spec.nodeName,
-		type: spec.nodeType,
+	const info = trigger(key);
+	return workflowStartingWith(options.name || `${info.nodeName} example`, {
+		name: info.nodeName,
+		type: info.nodeType,
 		typeVersion: 1,
-		webhookId: options.webhookId || spec.webhookId,
+		webhookId: options.webhookId || info.webhookId,
 		parameters: options.parameters || {},
-		credentials: { [spec.credentialType]: { id: credential.id, name: credential.name } },
+		credentials: { [info.credentialType]: { id: credential.id, name: credential.name } },
 	});
 }
 
@@ -109,11 +109,11 @@ async function createTriggerWorkflow(
 	credentialData,
 	{ label, name, webhookId, parameters },
 ) {
-	const spec = trigger(key);
-	const credentialName = `${spec.nodeName} ${label}`;
+	const info = trigger(key);
+	const credentialName = `${info.nodeName} ${label}`;
 	const credential = await instance.createCredential(
 		credentialName,
-		spec.credentialType,
+		info.credentialType,
 		credentialData,
 	);
 	const created = await instance.createActiveWorkflow(
@@ -125,16 +125,16 @@ async function createTriggerWorkflow(
 	);
 	return {
 		id: created.id,
-		sender: key,
-		nodeName: spec.nodeName,
+		senderKey: key,
+		nodeName: info.nodeName,
 		credential: { id: credential.id, name: credentialName },
 		path: webhookPath(key, webhookId),
 	};
 }
 
 function webhookPath(key, webhookId) {
-	const spec = trigger(key);
-	return `${webhookId || spec.webhookId}/${spec.path}`;
+	const info = trigger(key);
+	return `${webhookId || info.webhookId}/${info.path}`;
 }
 
 module.exports = {

@@ -12,7 +12,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const { LINES, OWNER, freePort, triggerItems } = require('../../scripts/lib/n8n');
 const { NodeHelpers, Workflow } = require('n8n-workflow');
 
-const { loadSamples, sample, sender, senders, wireOf } = require('../../scripts/lib/registry');
+const { loadSamples, sample, senderOf, senders, wireOf } = require('../../scripts/lib/registry');
 const { postEvent } = require('../../scripts/lib/load');
 const { freshEvent, secretValues, sentNow, signedRequest } = require('../../scripts/lib/senders');
 const setupLib = require('../../scripts/lib/setup');
@@ -1040,7 +1040,7 @@ function defineSuite(line) {
 					for (const { file, workflow } of loadExamples()) {
 						const triggerNode = workflow.nodes.find((node) => triggersByType.has(node.type));
 						const trigger = triggersByType.get(triggerNode.type);
-						const definition = sender(trigger.key);
+						const sender = senderOf(trigger.key);
 						const nodes = workflow.nodes.map((node) => {
 							if (node === triggerNode && node.parameters.includeRecord === true)
 								return {
@@ -1078,24 +1078,24 @@ function defineSuite(line) {
 						});
 
 						// Events the example's trigger selects (every branch, for the status router), signed as the sender signs.
-						const selected = triggerNode.parameters[definition.events.parameter] ?? ['*'];
-						const samples = loadSamples(definition);
+						const selected = triggerNode.parameters[sender.events.parameter] ?? ['*'];
+						const samples = loadSamples(sender);
 						const eventName =
 							selected.find((name) => samples[name] !== undefined) ??
-							wireOf(definition).benchmark[0];
+							wireOf(sender).benchmark[0];
 						for (const variant of EVENT_VARIANTS[file] ?? [{}]) {
-							const event = freshEvent(definition, {
+							const event = freshEvent(sender, {
 								...withRealEmails(samples[eventName]),
 								...variant,
 							});
 							const before = (await env.instance.executions(created.id, { includeData: false }))
 								.length;
 							const response = await fetch(
-								env.instance.webhookUrl(`${triggerNode.webhookId}/${definition.path}`),
+								env.instance.webhookUrl(`${triggerNode.webhookId}/${sender.path}`),
 								{
 									method: 'POST',
 									...toFetch(
-										signedRequest(definition, event.body, env.secrets[trigger.key], event.options),
+										signedRequest(sender, event.body, env.secrets[trigger.key], event.options),
 									),
 								},
 							);

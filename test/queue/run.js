@@ -110,26 +110,26 @@ function eventIdOf(execution, nodeName) {
 }
 
 /** The business events among a sender's samples (handshakes start no execution by default). */
-function businessSamples(definition) {
-	return Object.entries(loadSamples(definition)).filter(
-		([, body]) => !definition.isHandshake({}, body, body[definition.event.name.field ?? '']),
+function businessSamples(sender) {
+	return Object.entries(loadSamples(sender)).filter(
+		([, body]) => !sender.isHandshake({}, body, body[sender.event.name.field ?? '']),
 	);
 }
 
 /** A new event of the sender (a sample with a fresh id, marked with it), and how to send it. */
 function newEvent(trigger, secrets, body) {
-	const definition = senders().find((candidate) => candidate.key === trigger);
+	const sender = senders().find((candidate) => candidate.key === trigger);
 	const id = crypto.randomUUID();
 	const event = freshEvent(
-		definition,
-		{ ...(body ?? random.pick(businessSamples(definition))[1]), [MARK]: id },
+		sender,
+		{ ...(body ?? random.pick(businessSamples(sender))[1]), [MARK]: id },
 		id,
 	);
 	return {
 		trigger,
 		id,
 		body: event.body,
-		build: () => signedRequest(definition, event.body, secrets[trigger], event.options),
+		build: () => signedRequest(sender, event.body, secrets[trigger], event.options),
 	};
 }
 
@@ -164,10 +164,10 @@ async function main() {
 		// 1. End-to-end cases over both webhook processes
 		const accepted = Object.fromEntries(senders().map(({ key }) => [key, 0]));
 		// Every business sample of every sender, each with its own id.
-		const seeds = senders().flatMap((definition) =>
-			businessSamples(definition).map(([, body]) => {
-				const event = newEvent(definition.key, secrets, body);
-				return [definition.key, event.body, event.build];
+		const seeds = senders().flatMap((sender) =>
+			businessSamples(sender).map(([, body]) => {
+				const event = newEvent(sender.key, secrets, body);
+				return [sender.key, event.body, event.build];
 			}),
 		);
 		for (const [index, [trigger, , build]] of seeds.entries()) {
@@ -182,9 +182,9 @@ async function main() {
 			await n8n.sleep(300);
 		}
 		// Each sender's event, authenticated with a secret of the right form that is not the one configured.
-		const forged = senders().map((definition) => {
-			const event = newEvent(definition.key, secrets);
-			return [definition.key, signedRequest(definition, event.body, newCredential(definition))];
+		const forged = senders().map((sender) => {
+			const event = newEvent(sender.key, secrets);
+			return [sender.key, signedRequest(sender, event.body, newCredential(sender))];
 		});
 		for (const [index, [trigger, request]] of forged.entries()) {
 			for (const webhook of [0, 1]) {
@@ -218,14 +218,14 @@ async function main() {
 		for (const routing of ['round-robin', 'by event id']) {
 			// A load balancer can route by event id only where the id travels in a header (also as a
 			// copy of the body's, as SuperOffice's X-SuperOffice-EventId).
-			const idInHeader = (definition) =>
-				definition.event.id.header !== undefined ||
-				Object.values(wireOf(definition).repeatedInHeaders ?? {}).includes(
-					definition.event.id.field,
+			const idInHeader = (sender) =>
+				sender.event.id.header !== undefined ||
+				Object.values(wireOf(sender).repeatedInHeaders ?? {}).includes(
+					sender.event.id.field,
 				);
 			const triggers = senders()
-				.filter((definition) => routing === 'round-robin' || idInHeader(definition))
-				.map((definition) => definition.key);
+				.filter((sender) => routing === 'round-robin' || idInHeader(sender))
+				.map((sender) => sender.key);
 			const before = {};
 			for (const trigger of triggers)
 				before[trigger] = (

@@ -72,21 +72,21 @@ const MARK = '_reliabilityId';
 // Events with fresh ids, and requests as each sender makes them.
 
 /** The business events among a sender's samples (handshakes start no execution by default). */
-function businessSamples(definition) {
-	return Object.values(loadSamples(definition)).filter(
-		(body) => !definition.isHandshake({}, body, body[definition.event.name.field ?? '']),
+function businessSamples(sender) {
+	return Object.values(loadSamples(sender)).filter(
+		(body) => !sender.isHandshake({}, body, body[sender.event.name.field ?? '']),
 	);
 }
 
 /** The sender behind a workflow key (`qondor`, or an extra workflow such as `qondorStrict`). */
 function senderOf(env, key) {
-	return senders().find((definition) => definition.key === env.workflows[key].sender);
+	return senders().find((sender) => sender.key === env.workflows[key].senderKey);
 }
 
 /** A new event of the sender: a random sample with a fresh id, marked with that id. */
-function newEvent(random, definition, accept = () => true) {
-	const id = definition.event.id.field === undefined ? `msg_${random.id()}` : random.id();
-	const event = freshEvent(definition, random.pick(businessSamples(definition).filter(accept)), id);
+function newEvent(random, sender, accept = () => true) {
+	const id = sender.event.id.field === undefined ? `msg_${random.id()}` : random.id();
+	const event = freshEvent(sender, random.pick(businessSamples(sender).filter(accept)), id);
 	return { ...event, body: { ...event.body, [MARK]: id } };
 }
 
@@ -96,8 +96,8 @@ function headerPairs(headers) {
 
 /** A request for workflow `key` carrying `body` (an object or raw text/bytes), authenticated as the sender would. */
 function signed(env, key, body, options = {}) {
-	const definition = senderOf(env, key);
-	return signedRequest(definition, body, env.secrets[definition.key], options);
+	const sender = senderOf(env, key);
+	return signedRequest(sender, body, env.secrets[sender.key], options);
 }
 
 /** `value` with its base64 part replaced by random characters of the same length. */
@@ -121,20 +121,20 @@ function mistyped(body, dottedPath) {
 /** Extra workflows: a strict one for senders with Reject Invalid Payloads, a broken credential where one can be made. */
 function extraWorkflows() {
 	const extra = [];
-	senders().forEach((definition, index) => {
-		if (definition.options.some((option) => option.name === 'rejectInvalid')) {
+	senders().forEach((sender, index) => {
+		if (sender.settings.some((option) => option.name === 'rejectInvalid')) {
 			extra.push({
-				key: `${definition.key}Strict`,
-				sender: definition.key,
+				key: `${sender.key}Strict`,
+				senderKey: sender.key,
 				index: 2 * index,
 				parameters: { settings: { rejectInvalid: true } },
 			});
 		}
-		const broken = brokenCredential(definition);
+		const broken = brokenCredential(sender);
 		if (broken)
 			extra.push({
-				key: `${definition.key}BadSecret`,
-				sender: definition.key,
+				key: `${sender.key}BadSecret`,
+				senderKey: sender.key,
 				index: 2 * index + 1,
 				credentialData: broken,
 			});
@@ -151,27 +151,27 @@ function extraWorkflows() {
  * problems of authenticated requests, so their expectations differ for those.
  */
 function badInputCases(env, random, count) {
-	const triggers = senders().map((definition) => definition.key);
-	const definitionOf = (t) => senderOf(env, t);
-	const contentError = (t) => (definitionOf(t).acknowledgeContentErrors ? 200 : 400);
-	const eventFor = (t) => newEvent(random, definitionOf(t));
+	const triggers = senders().map((sender) => sender.key);
+	const senderFor = (t) => senderOf(env, t);
+	const contentError = (t) => (senderFor(t).acknowledgeContentErrors ? 200 : 400);
+	const eventFor = (t) => newEvent(random, senderFor(t));
 	// An event whose schema documents the field the test mistypes (payment.received's payload, for
 	// one, is undocumented: any value is valid there).
 	const mistypeableEventFor = (t) => {
-		const definition = definitionOf(t);
-		const { mistype } = wireOf(definition);
-		return newEvent(random, definition, (body) => {
-			const schema = definition.schemas[body[definition.event.name.field]];
+		const sender = senderFor(t);
+		const { mistype } = wireOf(sender);
+		return newEvent(random, sender, (body) => {
+			const schema = sender.schemas[body[sender.event.name.field]];
 			return schema !== undefined && !schema.safeParse(mistyped(body, mistype)).success;
 		});
 	};
 	const request = (t, event = eventFor(t)) => signed(env, t, event.body, event.options);
-	const authHeadersOf = (t) => authHeaders(definitionOf(t), env.secrets[t]);
+	const authHeadersOf = (t) => authHeaders(senderFor(t), env.secrets[t]);
 	const timestamped = triggers.filter(
-		(t) => schemeOf(definitionOf(t))?.type === 'standardWebhooks',
+		(t) => schemeOf(senderFor(t))?.type === 'standardWebhooks',
 	);
 	// Senders that sign the event's time in the body (SuperOffice's Timestamp).
-	const timed = triggers.filter((t) => definitionOf(t).event.time !== undefined);
+	const timed = triggers.filter((t) => senderFor(t).event.time !== undefined);
 	const strict = Object.keys(env.workflows).filter((key) => key.endsWith('Strict'));
 	const broken = Object.keys(env.workflows).filter((key) => key.endsWith('BadSecret'));
 	const builders = {
@@ -252,7 +252,7 @@ function badInputCases(env, random, count) {
 			return { request: built, status: 401, runs: false };
 		},
 		'signature of a different body': (t) => {
-			if (schemeOf(definitionOf(t)).type === 'header')
+			if (schemeOf(senderFor(t)).type === 'header')
 				return builders['forged signature or header value'](t);
 			const built = request(t);
 			return {
@@ -267,10 +267,10 @@ function badInputCases(env, random, count) {
 			const target = random.pick([...timestamped, ...timed]);
 			const event = eventFor(target);
 			const secondsAgo = 301 + random.int(86400);
-			const definition = definitionOf(target);
+			const sender = senderFor(target);
 			if (timed.includes(target)) {
 				// A genuine delivery, signed by the sender, sent again later: its signed time is old.
-				const { field } = definition.event.time;
+				const { field } = sender.event.time;
 				const body = {
 					...event.body,
 					[field]: new Date(Date.now() - secondsAgo * 1000).toISOString(),
@@ -292,9 +292,9 @@ function badInputCases(env, random, count) {
 			const event = eventFor(t);
 			return {
 				request: signedRequest(
-					definitionOf(t),
+					senderFor(t),
 					event.body,
-					newCredential(definitionOf(t)),
+					newCredential(senderFor(t)),
 					event.options,
 				),
 				status: 401,
@@ -312,7 +312,7 @@ function badInputCases(env, random, count) {
 				request: signed(
 					env,
 					t,
-					mistyped(event.body, wireOf(definitionOf(t)).mistype),
+					mistyped(event.body, wireOf(senderFor(t)).mistype),
 					event.options,
 				),
 				status: 200,
@@ -328,7 +328,7 @@ function badInputCases(env, random, count) {
 				request: signed(
 					env,
 					key,
-					mistyped(event.body, wireOf(definitionOf(key)).mistype),
+					mistyped(event.body, wireOf(senderFor(key)).mistype),
 					event.options,
 				),
 				status: 422,
@@ -339,7 +339,7 @@ function badInputCases(env, random, count) {
 			const event = eventFor(t);
 			const body = {
 				...event.body,
-				[definitionOf(t).event.name.field]: `future.event${random.int(9)}`,
+				[senderFor(t).event.name.field]: `future.event${random.int(9)}`,
 			};
 			return { request: signed(env, t, body, event.options), status: 200, runs: true };
 		},
@@ -422,11 +422,11 @@ async function waitForCounts(env, expected, timeoutMs = SETTLE_MS) {
 }
 
 function secretsOf(env) {
-	const configured = senders().flatMap((definition) =>
-		secretValues(definition, env.secrets[definition.key]),
+	const configured = senders().flatMap((sender) =>
+		secretValues(sender, env.secrets[sender.key]),
 	);
 	const broken = extraWorkflows().flatMap((extra) =>
-		extra.credentialData ? secretValues(extra.sender, extra.credentialData) : [],
+		extra.credentialData ? secretValues(extra.senderKey, extra.credentialData) : [],
 	);
 	return [...configured, ...broken].filter(
 		(secret) => typeof secret === 'string' && secret.length >= 8,
@@ -503,7 +503,7 @@ async function post(env, trigger, request) {
 }
 
 async function loadWithDuplicates(env, random, summary) {
-	const triggers = senders().map((definition) => definition.key);
+	const triggers = senders().map((sender) => sender.key);
 	const uniqueCount = Math.round(LOAD / 1.2);
 	const events = Array.from({ length: uniqueCount }, () => {
 		const trigger = random.pick(triggers);
@@ -585,7 +585,7 @@ async function loadWithDuplicates(env, random, summary) {
 // 3. Restart in the middle of a stream
 
 async function restartMidStream(env, random, summary) {
-	const triggers = senders().map((definition) => definition.key);
+	const triggers = senders().map((sender) => sender.key);
 	const stream = Array.from({ length: RESTART }, () => {
 		const trigger = random.pick(triggers);
 		return { trigger, ...eventRequest(env, random, trigger) };
@@ -740,7 +740,7 @@ async function hostileBodies(env, random, summary) {
 		parameters: { events: [], customEvents: '*a*a*a*b, *.*.deleted, webhook*.errors' },
 		credentialData: env.secrets.superoffice,
 	});
-	const triggers = senders().map((definition) => definition.key);
+	const triggers = senders().map((sender) => sender.key);
 	const genuine = () =>
 		triggers.map((trigger) => ({ trigger, ...eventRequest(env, random, trigger) }));
 	const before = genuine();
@@ -1054,10 +1054,10 @@ async function main() {
 	env.instance.child.on('exit', crashed);
 	try {
 		for (const extra of extraWorkflows()) {
-			await env.addWorkflow(extra.key, extra.sender, {
+			await env.addWorkflow(extra.key, extra.senderKey, {
 				webhookId: `6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4f${String(extra.index).padStart(2, '0')}`,
 				parameters: extra.parameters,
-				credentialData: extra.credentialData ?? env.secrets[extra.sender],
+				credentialData: extra.credentialData ?? env.secrets[extra.senderKey],
 			});
 		}
 		await badInput(env, random, summary);

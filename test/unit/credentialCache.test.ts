@@ -30,21 +30,21 @@ afterEach(() => {
 
 const advance = (ms: number) => jest.setSystemTime(Date.now() + ms);
 
-describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as const))(
+describe.each(triggers.map((Trigger) => [Trigger.sender.name, Trigger] as const))(
 	'%s: the credential is read once, not on every request',
 	(_name, Trigger) => {
-		const definition = Trigger.sender;
+		const sender = Trigger.sender;
 		const node = new Trigger();
-		const type = definition.authentication.choices[0].credential!;
-		const business = Object.values(loadSamples(definition)).filter(
-			(body) => !definition.isHandshake({}, body, String(body[definition.event.name.field!] ?? '')),
+		const type = sender.authentication.choices[0].credential!;
+		const business = Object.values(loadSamples(sender)).filter(
+			(body) => !sender.isHandshake({}, body, String(body[sender.event.name.field!] ?? '')),
 		);
 
 		/** A node of a workflow whose credential n8n holds in `store` (edit it to rotate). */
 		function nodeSetup(store: Record<string, ICredentialDataDecryptedObject>, named = true) {
 			const reads: string[] = [];
 			const setup = {
-				parameters: defaultParameters(definition) as IDataObject,
+				parameters: defaultParameters(sender) as IDataObject,
 				credentials: store,
 				credentialReads: reads,
 				staticData: {},
@@ -56,36 +56,36 @@ describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as cons
 		}
 
 		async function send(setup: ReturnType<typeof nodeSetup>['setup'], credential: unknown) {
-			const event = freshEvent(definition, business[0]);
+			const event = freshEvent(sender, business[0]);
 			const outcome = await runWebhook(
 				node,
-				signedRequest(definition, event.body, credential as Record<string, string>, event.options),
+				signedRequest(sender, event.body, credential as Record<string, string>, event.options),
 				setup,
 			);
 			return outcome.statusCode;
 		}
 
 		it('ten genuine requests read the credential once', async () => {
-			const credential = newCredential(definition);
+			const credential = newCredential(sender);
 			const { setup, reads } = nodeSetup({ [type]: credential });
 			for (let i = 0; i < 10; i++) expect(await send(setup, credential)).toBe(200);
 			expect(reads).toEqual([type]);
 		});
 
 		it('without a credential id from n8n, every request reads it (nothing is assumed)', async () => {
-			const credential = newCredential(definition);
+			const credential = newCredential(sender);
 			const { setup, reads } = nodeSetup({ [type]: credential }, false);
 			for (let i = 0; i < 3; i++) expect(await send(setup, credential)).toBe(200);
 			expect(reads).toHaveLength(3);
 		});
 
 		it('a rotated secret is accepted on its first request, and the old one is refused from then on', async () => {
-			const old = newCredential(definition);
+			const old = newCredential(sender);
 			const store = { [type]: old };
 			const { setup, reads } = nodeSetup(store);
 			expect(await send(setup, old)).toBe(200);
 			advance(RECHECK_INTERVAL_MS + 1);
-			const rotated = newCredential(definition);
+			const rotated = newCredential(sender);
 			store[type] = rotated;
 			// the sender signs with the new secret: the first request reads the credential again
 			expect(await send(setup, rotated)).toBe(200);
@@ -95,11 +95,11 @@ describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as cons
 		});
 
 		it('until the credential is read again, the old secret passes at most CREDENTIAL_TTL_MS', async () => {
-			const old = newCredential(definition);
+			const old = newCredential(sender);
 			const store = { [type]: old };
 			const { setup } = nodeSetup(store);
 			expect(await send(setup, old)).toBe(200);
-			store[type] = newCredential(definition);
+			store[type] = newCredential(sender);
 			advance(CREDENTIAL_TTL_MS - 1000);
 			expect(await send(setup, old)).toBe(200);
 			advance(1000);
@@ -107,10 +107,10 @@ describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as cons
 		});
 
 		it('a stream of bad requests reads the credential at most once per recheck interval', async () => {
-			const credential = newCredential(definition);
+			const credential = newCredential(sender);
 			const { setup, reads } = nodeSetup({ [type]: credential });
 			expect(await send(setup, credential)).toBe(200);
-			const wrong = newCredential(definition);
+			const wrong = newCredential(sender);
 			for (let i = 0; i < 50; i++) {
 				expect(await send(setup, wrong)).toBe(401);
 				advance(100);

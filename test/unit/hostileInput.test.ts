@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { CrmEventTrigger } from '../../nodes/CrmEvent/CrmEventTrigger.node';
 import { triggers } from '../../nodes/senders';
 import { QondorTrigger } from '../../nodes/Qondor/QondorTrigger.node';
-import { MIN_HEADER_SECRET_LENGTH } from '../../nodes/shared/auth';
+import { MIN_HEADER_SECRET_LENGTH } from '../../nodes/shared/headerScheme';
 import { MAX_TOLERANCE_SECONDS, testSigningCredential } from '../../nodes/shared/standardWebhooks';
 import { loadSamples, sample } from '../../scripts/lib/registry';
 import { freshEvent, newCredential, signedRequest } from '../../scripts/lib/senders';
@@ -144,18 +144,18 @@ describe('bounded work per event, whatever the body', () => {
 	});
 });
 
-describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as const))(
+describe.each(triggers.map((Trigger) => [Trigger.sender.name, Trigger] as const))(
 	'%s: what headers can tell is checked before the body is read',
 	(_name, Trigger) => {
-		const definition = Trigger.sender;
-		const type = definition.authentication.choices[0].credential!;
-		const credential = newCredential(definition);
-		const body = Object.values(loadSamples(definition)).find(
+		const sender = Trigger.sender;
+		const type = sender.authentication.choices[0].credential!;
+		const credential = newCredential(sender);
+		const body = Object.values(loadSamples(sender)).find(
 			(candidate) =>
-				!definition.isHandshake(
+				!sender.isHandshake(
 					{},
 					candidate,
-					String(candidate[definition.event.name.field!] ?? ''),
+					String(candidate[sender.event.name.field!] ?? ''),
 				),
 		)!;
 
@@ -165,7 +165,7 @@ describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as cons
 				new Trigger(),
 				{ headers, raw: read },
 				{
-					parameters: defaultParameters(definition) as IDataObject,
+					parameters: defaultParameters(sender) as IDataObject,
 					credentials: { [type]: credential },
 				},
 			);
@@ -177,8 +177,8 @@ describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as cons
 		}
 
 		it('a request without the authentication headers gets 401 and its body is never read', async () => {
-			const event = freshEvent(definition, body);
-			const { raw } = signedRequest(definition, event.body, credential, event.options);
+			const event = freshEvent(sender, body);
+			const { raw } = signedRequest(sender, event.body, credential, event.options);
 			expect(await send({ 'content-type': 'application/json' }, raw)).toMatchObject({
 				status: 401,
 				reads: 0,
@@ -186,8 +186,8 @@ describe.each(triggers.map((Trigger) => [Trigger.sender.sender, Trigger] as cons
 		});
 
 		it('a genuine request is read once and runs', async () => {
-			const event = freshEvent(definition, body);
-			const { raw, headers } = signedRequest(definition, event.body, credential, event.options);
+			const event = freshEvent(sender, body);
+			const { raw, headers } = signedRequest(sender, event.body, credential, event.options);
 			expect(await send(headers, raw)).toEqual({ status: 200, reason: 'started', reads: 1 });
 		});
 	},

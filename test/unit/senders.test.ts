@@ -27,16 +27,16 @@ addTrigger(AcmeTrigger, FIXTURE_NODES);
 
 const all: TriggerNodeClass[] = [...triggers, AcmeTrigger as unknown as TriggerNodeClass];
 
-describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
+describe.each(all.map((trigger) => [trigger.sender.name, trigger] as const))(
 	'%s: through the shared pipeline',
 	(_name, Trigger) => {
-		const definition = Trigger.sender;
+		const sender = Trigger.sender;
 		const node = new Trigger();
-		const credential = newCredential(definition);
-		const credentialType = definition.authentication.choices[0].credential!;
-		const samples = loadSamples(definition);
+		const credential = newCredential(sender);
+		const credentialType = sender.authentication.choices[0].credential!;
+		const samples = loadSamples(sender);
 		const isHandshake = (body: IDataObject) =>
-			definition.isHandshake({}, body, String(body[definition.event.name.field!] ?? ''));
+			sender.isHandshake({}, body, String(body[sender.event.name.field!] ?? ''));
 		const business = Object.entries(samples).filter(([, body]) => !isHandshake(body));
 		const handshakes = Object.entries(samples).filter(([, body]) => isHandshake(body));
 		const logs: LogEntry[] = [];
@@ -44,8 +44,8 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 		function setup(extra: Partial<NodeSetup> = {}): NodeSetup {
 			return {
 				parameters: {
-					authentication: definition.authentication.choices[0].value,
-					[definition.events.parameter]: ['*'],
+					authentication: sender.authentication.choices[0].value,
+					[sender.events.parameter]: ['*'],
 					customEvents: '',
 					settings: {},
 				},
@@ -64,9 +64,9 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 			} = {},
 		) {
 			const event =
-				typeof body === 'string' ? { body, options: {} } : freshEvent(definition, body, options.id);
+				typeof body === 'string' ? { body, options: {} } : freshEvent(sender, body, options.id);
 			const request = signedRequest(
-				definition,
+				sender,
 				event.body,
 				'credential' in options ? options.credential : credential,
 				event.options,
@@ -108,7 +108,7 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 		}
 
 		it('a request signed with another secret gets 401 and starts nothing', async () => {
-			const outcome = await send(business[0][1], { credential: newCredential(definition) });
+			const outcome = await send(business[0][1], { credential: newCredential(sender) });
 			expect(outcome.statusCode).toBe(401);
 			expect(outcome.items).toBeUndefined();
 		});
@@ -119,11 +119,11 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 			expect(outcome.items).toBeUndefined();
 		});
 
-		it.each(authHeaders(definition, credential).map((header) => [header]))(
+		it.each(authHeaders(sender, credential).map((header) => [header]))(
 			'a request without its %s header gets 401',
 			async (header) => {
-				const event = freshEvent(definition, business[0][1]);
-				const request = signedRequest(definition, event.body, credential, event.options);
+				const event = freshEvent(sender, business[0][1]);
+				const request = signedRequest(sender, event.body, credential, event.options);
 				for (const name of Object.keys(request.headers))
 					if (name.toLowerCase() === header.toLowerCase()) delete request.headers[name];
 				const outcome = await runWebhook(node, request, setup());
@@ -134,16 +134,16 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 
 		it('a body that is not JSON gets a clear answer and starts nothing', async () => {
 			const outcome = await send('{"not json');
-			expect(outcome.statusCode).toBe(definition.acknowledgeContentErrors ? 200 : 400);
+			expect(outcome.statusCode).toBe(sender.acknowledgeContentErrors ? 200 : 400);
 			expect(outcome.body).toMatchObject({ reason: 'invalid-body' });
 			expect(String(outcome.body?.message)).toContain('not valid JSON');
 			expect(outcome.items).toBeUndefined();
 		});
 
 		it('the same event delivered twice runs once; the copy is answered as a duplicate', async () => {
-			const nodeSetup = setup({ staticData: {}, workflowId: `twice-${definition.key}` });
-			const event = freshEvent(definition, business[0][1]);
-			const request = () => signedRequest(definition, event.body, credential, event.options);
+			const nodeSetup = setup({ staticData: {}, workflowId: `twice-${sender.key}` });
+			const event = freshEvent(sender, business[0][1]);
+			const request = () => signedRequest(sender, event.body, credential, event.options);
 			const first = await runWebhook(node, request(), nodeSetup);
 			const second = await runWebhook(node, request(), nodeSetup);
 			expect([first.body?.reason, second.body?.reason]).toEqual(['started', 'duplicate']);
@@ -160,10 +160,10 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 		it('with In Memory Only, n8n sends the answer (after it has the execution, on n8n 2.x), and copies are still caught', async () => {
 			const nodeSetup = setup({
 				parameters: { ...setup().parameters, settings: { rememberIds: 'memory' } },
-				workflowId: `memory-${definition.key}`,
+				workflowId: `memory-${sender.key}`,
 			});
-			const event = freshEvent(definition, business[0][1]);
-			const request = () => signedRequest(definition, event.body, credential, event.options);
+			const event = freshEvent(sender, business[0][1]);
+			const request = () => signedRequest(sender, event.body, credential, event.options);
 			const first = await runWebhook(node, request(), nodeSetup);
 			// the node writes nothing: n8n answers with the body the node returns
 			expect(first.answeredAt).toBeUndefined();
@@ -186,7 +186,7 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 		});
 
 		it('an event it does not know still runs, marked under _validation', async () => {
-			const body = { ...business[0][1], [definition.event.name.field!]: 'future.event' };
+			const body = { ...business[0][1], [sender.event.name.field!]: 'future.event' };
 			const outcome = await send(body);
 			expect(outcome.statusCode).toBe(200);
 			expect(outcome.items?.[0]._validation).toMatchObject({ unknownEvent: true });
@@ -195,16 +195,16 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 		it('an event name longer than any real one gets a clear answer and starts nothing', async () => {
 			const body = {
 				...business[0][1],
-				[definition.event.name.field!]: `deal.${'x'.repeat(20000)}`,
+				[sender.event.name.field!]: `deal.${'x'.repeat(20000)}`,
 			};
 			const outcome = await send(body);
-			expect(outcome.statusCode).toBe(definition.acknowledgeContentErrors ? 200 : 400);
+			expect(outcome.statusCode).toBe(sender.acknowledgeContentErrors ? 200 : 400);
 			expect(outcome.body).toMatchObject({ reason: 'invalid-event' });
 			expect(outcome.items).toBeUndefined();
 		});
 
 		it('a field of the wrong type still runs, and _validation says which', async () => {
-			const { mistype } = wireOf(definition);
+			const { mistype } = wireOf(sender);
 			const body = JSON.parse(JSON.stringify(business[0][1]));
 			const keys = String(mistype).split('.');
 			let parent = body;
@@ -228,12 +228,12 @@ describe.each(all.map((trigger) => [trigger.sender.sender, trigger] as const))(
 
 		it('no secret appears in an answer or a log line', () => {
 			const text = JSON.stringify(logs);
-			for (const secret of secretValues(definition, credential))
+			for (const secret of secretValues(sender, credential))
 				expect(text.includes(secret)).toBe(false);
 		});
 
-		it('the node file lists the credentials its definition uses (n8n reads them from there)', () => {
-			expect(node.description.credentials).toEqual(credentialsOf(definition));
+		it('the node file lists the credentials its sender uses (n8n reads them from there)', () => {
+			expect(node.description.credentials).toEqual(credentialsOf(sender));
 		});
 	},
 );

@@ -3,6 +3,7 @@ import { NodeHelpers, sleep } from 'n8n-workflow';
 
 import { readRecord, retryAfterMs } from '../../nodes/SuperOffice/records';
 import type { RecordApi } from '../../nodes/SuperOffice/records';
+import { derivedSecret } from '../../nodes/SuperOffice/webhookSecret';
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
 import { sample } from '../../scripts/lib/registry';
 import { bodySignature, sentNow } from '../../scripts/lib/senders';
@@ -21,7 +22,6 @@ import type { NodeSetup } from '../helpers/harness';
 type Fake = Awaited<ReturnType<typeof startFakeSuperOffice>>;
 
 const TOKEN = 'example-token-for-the-fake';
-const REGISTERED = 'example-registered-value-for-the-fake';
 const SECRET = 'superoffice-example-value-7788';
 const node = new SuperOfficeTrigger();
 
@@ -252,10 +252,6 @@ describe('SuperOffice Trigger, Include Record: other entities', () => {
 	});
 
 	it('reads with the on-site credential when the webhook was registered with it', async () => {
-		const staticData: IDataObject = {
-			superOfficeWebhookId: 1,
-			superOfficeWebhookSecret: REGISTERED,
-		};
 		fake.auth = { type: 'ticket', ticket: '7T:ticket', appToken: 'app-token-value' };
 		const credentials = {
 			superOfficeApi: {
@@ -266,8 +262,16 @@ describe('SuperOffice Trigger, Include Record: other entities', () => {
 				appToken: 'app-token-value',
 			},
 		};
+		// A registration as activation stores it: the secret is derived from the credential.
+		const salt = Buffer.alloc(16, 7).toString('base64');
+		const registered = await derivedSecret(credentials.superOfficeApi, salt);
+		const staticData: IDataObject = {
+			superOfficeWebhookId: 1,
+			superOfficeSecretSalt: salt,
+			superOfficeSecretCheck: registered.check,
+		};
 		const body = event('contact.changed', 43);
-		const outcome = await runWebhook(node, signed(body, REGISTERED), {
+		const outcome = await runWebhook(node, signed(body, registered.secret), {
 			parameters: {
 				...defaultParameters('superoffice'),
 				authentication: 'onSite',

@@ -10,11 +10,16 @@ import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/Su
 import { superOfficeEvents } from '../../nodes/SuperOffice/events';
 import { describeFailure, ensureRegistered, register } from '../../nodes/SuperOffice/registration';
 import {
-	derivedSecret,
-	forgetSecrets,
-	knownSecrets,
-	nodeKey,
+	forgetSecretState,
+	MAX_ROTATION_ATTEMPTS,
 	ROTATION_GRACE_MS,
+	secretState,
+} from '../../nodes/SuperOffice/secretLifecycle';
+import {
+	DERIVATION_TTL_MS,
+	derivedSecret,
+	forgetDerivations,
+	nodeKey,
 } from '../../nodes/SuperOffice/webhookSecret';
 import { forgetCredentials } from '../../nodes/shared/credentialCache';
 import { SuperOfficeTrigger } from '../../nodes/SuperOffice/SuperOfficeTrigger.node';
@@ -134,7 +139,8 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		await fake.close();
 		await receiver.close();
 		// A new n8n process: nothing remembered of secrets or credentials.
-		forgetSecrets();
+		forgetSecretState();
+		forgetDerivations();
 		forgetCredentials();
 		jest.restoreAllMocks();
 	});
@@ -295,7 +301,7 @@ describe('SuperOffice Trigger: automatic registration', () => {
 	/** Until a rotation started by a request has had SuperOffice's answer. */
 	const rotationSettled = async () => {
 		const deadline = realNow() + 10_000;
-		while (knownSecrets(key).rotation?.state === 'pending' && realNow() < deadline) await sleep(1);
+		while (secretState(key).pending !== undefined && realNow() < deadline) await sleep(1);
 	};
 	const secretFor = async (credentials: ICredentialDataDecryptedObject) =>
 		(await derivedSecret(credentials, setup.staticData.superOfficeSecretSalt as string)).secret;
@@ -303,7 +309,8 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		fake.requests.filter((request) => request.method === 'PUT' && request.body?.Secret);
 	/** A new n8n process (or another webhook process): nothing in memory. */
 	const newProcess = () => {
-		forgetSecrets();
+		forgetSecretState();
+		forgetDerivations();
 		forgetCredentials();
 	};
 
@@ -421,13 +428,12 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
 		// …then it is edited, and another process gives SuperOffice the new secret (here: activation).
 		editCredential();
-		forgetSecrets();
+		forgetSecretState();
 		expect(await call('checkExists')).toBe(true);
 		const current = fake.webhooks.get(1)!.Secret as string;
 		expect(current).toBe(await secretFor(setup.credentials.superOfficeApi));
-		forgetSecrets();
-		// Its copy, read 0 s ago, is behind: SuperOffice's delivery may be refused for now, but
-		// SuperOffice keeps the new secret.
+		forgetSecretState();
+		// Its copy, read 0 s ago, is behind: whatever it accepts, SuperOffice keeps the new secret.
 		await fake.fire('quote.approved');
 		await rotationSettled();
 		expect(fake.webhooks.get(1)!.Secret).toBe(current);
@@ -438,17 +444,60 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(fake.webhooks.get(1)!.Secret).toBe(current);
 	});
 
-	it('a process that never knew the old secret refuses it, gives SuperOffice the new one, and SuperOffice’s retry passes', async () => {
+	it('a process that does not know the old secret refuses it, calls nothing at SuperOffice, and says to activate again; activation mends it', async () => {
 		await call('create');
 		const before = fake.webhooks.get(1)!.Secret as string;
 		editCredential();
 		newProcess();
-		// Signed with the old secret, which nothing in this process can derive any more.
-		expect(await postTo(signedWith(before))).toBe(401);
+		const calls = fake.requests.length;
+		// Signed with the old secret, which nothing in this process can derive any more: refused,
+		// and fifty such requests (or forgeries) cost no call to SuperOffice.
+		const refused = await fetch(setup.webhookUrl, {
+			method: 'POST',
+			headers: signedWith(before).headers,
+			body: signedWith(before).raw,
+		});
+		expect(refused.status).toBe(401);
+		expect(((await refused.json()) as IDataObject).message).toContain(
+			'activate the workflow again so that SuperOffice gets the new one',
+		);
+		for (let i = 0; i < 50; i++) expect(await postTo(signedWith(before))).toBe(401);
 		await rotationSettled();
+		expect(fake.requests.length).toBe(calls);
+		expect(fake.webhooks.get(1)!.Secret).toBe(before);
+		// Activation (or n8n's start) gives SuperOffice the new secret; its deliveries run.
+		expect(await call('checkExists')).toBe(true);
 		expect(fake.webhooks.get(1)!.Secret).not.toBe(before);
-		// SuperOffice's next try signs with the secret it has now.
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+	});
+
+	it('forged requests after a credential edit start nothing at SuperOffice and read the credential at most once per 5 seconds', async () => {
+		await call('create');
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+		editCredential();
+		offset += 61_000;
+		const reads: string[] = [];
+		const calls = fake.requests.length;
+		const forged = () =>
+			runWebhook(node, signedWith('not-the-secret'), {
+				parameters: setup.parameters,
+				credentials: setup.credentials,
+				nodeCredentials: { superOfficeApi: { id: 'credential-1', name: 'SuperOffice API' } },
+				staticData: structuredClone(setup.staticData),
+				workflowId: 'wf42',
+				nodeName: 'SuperOffice Trigger',
+				credentialReads: reads,
+				helpers: superOfficeRequestHelper(setup.credentials, () => ONLINE_ORIGIN),
+			});
+		for (let i = 0; i < 50; i++) {
+			expect((await forged()).statusCode).toBe(401);
+			offset += 100;
+		}
+		await rotationSettled();
+		expect(fake.requests.length).toBe(calls);
+		expect(secretState(key).pending).toBeUndefined();
+		// 5 seconds of forged requests: the read when the cached copy expired, and one recheck.
+		expect(reads.length).toBeLessThanOrEqual(2);
 	});
 
 	it('checkExists after the credential changed (n8n restarted meanwhile) gives SuperOffice the new secret', async () => {
@@ -474,41 +523,25 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(secretPuts()).toHaveLength(1);
 	});
 
-	it('a secret an earlier version kept in clear is replaced after activation, with no failed delivery, by any process', async () => {
+	it('a registration of the unpublished 0.1 (its secret in clear in static data) is not used: activation replaces the webhook', async () => {
 		await call('create');
-		// The registration as earlier versions stored it: the secret in clear.
 		const old = 'c2VjcmV0LWtlcHQtaW4tY2xlYXItYnktYW4tZWFybGllci12ZXJzaW9u';
 		fake.webhooks.get(1)!.Secret = old;
 		setup.staticData = { superOfficeWebhookId: 1, superOfficeWebhookSecret: old };
 		newProcess();
+		// Nothing derives from a secret in clear: its deliveries are refused, as not registered.
+		expect((await fake.fire('quote.approved'))[0].status).toBe(401);
+		// n8n asks checkExists first on activation: the old webhook is removed and forgotten…
+		expect(await call('checkExists')).toBe(false);
+		expect(fake.webhooks.has(1)).toBe(false);
+		expect(setup.staticData).toEqual({});
+		// …and n8n creates a new one, whose deliveries run.
+		expect(await call('create')).toBe(true);
+		expect(JSON.stringify(setup.staticData)).not.toContain(old);
 		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
-		// Activation stores what derives the new secret next to the old one, and changes nothing
-		// at SuperOffice.
-		expect(await call('checkExists')).toBe(true);
-		expect(setup.staticData).toMatchObject({
-			superOfficeWebhookId: 1,
-			superOfficeSecretSalt: expect.any(String),
-			superOfficeSecretCheck: expect.any(String),
-			superOfficeWebhookSecret: old,
-		});
-		expect(fake.webhooks.get(1)!.Secret).toBe(old);
-		// The next delivery, in another process: accepted, and SuperOffice gets the derived secret.
-		newProcess();
-		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
-		await rotationSettled();
-		const derived = await secretFor(setup.credentials.superOfficeApi);
-		expect(fake.webhooks.get(1)!.Secret).toBe(derived);
-		expect(fake.testDeliveries.at(-1)?.status).toBe(200);
-		// Once SuperOffice signs with it, the secret in clear leaves static data.
-		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
-		expect(setup.staticData).not.toHaveProperty('superOfficeWebhookSecret');
-		expect(JSON.stringify(setup.staticData)).not.toContain(derived);
-		// Deliveries SuperOffice signed with the old secret just before: still accepted for a while.
-		expect(await postTo(signedWith(old))).toBe(200);
-		expect(secretPuts()).toHaveLength(1);
 	});
 
-	it('when SuperOffice cannot be given the new secret, the log says so and the old one keeps working', async () => {
+	it('when SuperOffice cannot be given the new secret, the log says so, the old one keeps working, and tries stop after three', async () => {
 		await call('create');
 		const before = fake.webhooks.get(1)!.Secret as string;
 		editCredential();
@@ -516,18 +549,61 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		fake.failWith = 500;
 		expect(await postTo(signedWith(before))).toBe(200);
 		await rotationSettled();
-		expect(knownSecrets(key).rotation?.state).toBe('failed');
+		expect(secretState(key).failures).toBe(1);
 		expect(logs.find((log) => log.level === 'error')?.message).toContain(
 			'SuperOffice could not be given the webhook secret derived from the API credential',
 		);
 		expect(fake.webhooks.get(1)!.Secret).toBe(before);
-		expect(await postTo(signedWith(before))).toBe(200);
-		// Tried again a minute later, when SuperOffice answers again.
-		fake.failWith = undefined;
-		offset += 61_000;
+		// Until a minute has passed, deliveries start no other try.
+		const tried = fake.requests.length;
 		expect(await postTo(signedWith(before))).toBe(200);
 		await rotationSettled();
+		expect(fake.requests.length).toBe(tried);
+		// Tried again a minute later, then five minutes after that; then no more.
+		for (const wait of [61_000, 5 * 60_000 + 1_000]) {
+			offset += wait;
+			expect(await postTo(signedWith(before))).toBe(200);
+			await rotationSettled();
+		}
+		expect(secretState(key).failures).toBe(MAX_ROTATION_ATTEMPTS);
+		expect(logs.filter((log) => log.level === 'error').at(-1)?.message).toContain(
+			'no more tries after 3: activate the workflow again',
+		);
+		const gaveUp = fake.requests.length;
+		offset += 2 * 60_000;
+		fake.failWith = undefined;
+		expect(await postTo(signedWith(before))).toBe(200);
+		await rotationSettled();
+		expect(fake.requests.length).toBe(gaveUp);
+		// The old secret is kept 10 minutes after the last delivery it verified, no longer.
+		offset += DERIVATION_TTL_MS + 1_000;
+		expect(await postTo(signedWith(before))).toBe(401);
+		// Activation gives SuperOffice the new secret.
+		expect(await call('checkExists')).toBe(true);
 		expect(fake.webhooks.get(1)!.Secret).toBe(await secretFor(setup.credentials.superOfficeApi));
+		expect((await fake.fire('quote.approved'))[0].status).toBe(200);
+	});
+
+	it('a webhook under the stored id that is not ours (a workflow copied with its static data) is neither taken over nor deleted', async () => {
+		await call('create');
+		const original = { ...fake.webhooks.get(1)! };
+		// The same registration in another workflow: another id, another URL.
+		const copy = { ...setup, webhookUrl: `${receiver.url}/webhook/copy/superoffice` };
+		const foreignStatic = structuredClone(setup.staticData);
+		const context = (staticData: IDataObject) => {
+			const hooks = hookContext({ ...copy, staticData });
+			return Object.assign(hooks, {
+				getWorkflow: () => ({ id: 'wf-copy', name: 'Copy of Quotes to ERP', active: false }),
+			});
+		};
+		expect(await methods().checkExists.call(context(foreignStatic))).toBe(false);
+		expect(fake.webhooks.get(1)).toEqual(original);
+		expect(fake.requests.filter((request) => request.method === 'PUT')).toEqual([]);
+		expect(foreignStatic).toEqual({});
+		const again = structuredClone(setup.staticData);
+		expect(await methods().delete.call(context(again))).toBe(true);
+		expect(fake.webhooks.get(1)).toEqual(original);
+		expect(fake.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
 	});
 
 	it('checkExists: false before registration, true after, without touching the webhook', async () => {
@@ -758,16 +834,23 @@ describe('registration errors', () => {
 		const calls: string[] = [];
 		const staticData: IDataObject = {};
 		const target = {
-			name: 'n',
+			name: 'n8n: n (wf)',
 			url: 'https://n8n.example.com/webhook/x/superoffice',
 			events: ['quote.sent'],
+			workflowId: 'wf',
 		};
 		const api = async (method: string, path: string) => {
 			calls.push(`${method} ${path}`);
 			if (method === 'POST') return { statusCode: 201, body: { WebhookId: 7 } };
 			return {
 				statusCode: 200,
-				body: { WebhookId: 7, State: 'Active', TargetUrl: target.url, Events: ['quote.sent'] },
+				body: {
+					WebhookId: 7,
+					Name: target.name,
+					State: 'Active',
+					TargetUrl: target.url,
+					Events: ['quote.sent'],
+				},
 			};
 		};
 		const source = { credentials: { accessToken: 'x' }, key: 'wf:node' };

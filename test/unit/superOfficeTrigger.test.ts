@@ -214,10 +214,10 @@ describe('SuperOffice Trigger: the test event', () => {
 		expect((await deliver(request)).statusCode).toBe(401);
 	});
 
-	it('a signed test event is answered 200 before its body is even read', async () => {
+	it('the test event is told by its signed body: a signed body that is not JSON is not one, whatever X-Hook-Test says', async () => {
 		const outcome = await deliver(signed('not json at all', { 'X-Hook-Test': 'true' }));
 		expect(outcome.statusCode).toBe(200);
-		expect(outcome.body?.reason).toBe('handshake');
+		expect(outcome.body?.reason).toBe('invalid-body');
 	});
 
 	it('an Event "test" without the X-Hook-Test header is also the test event', async () => {
@@ -234,6 +234,13 @@ describe('SuperOffice Trigger: the test event', () => {
 		expect(outcome.statusCode).toBe(200);
 		expect(outcome.body?.reason).toBe('not-selected');
 		expect(outcome.items).toBeUndefined();
+	});
+
+	it('a signed business event carrying an unsigned X-Hook-Test header still starts the workflow', async () => {
+		const outcome = await deliver(signed(quotes['quote.approved'], { 'X-Hook-Test': 'true' }));
+		expect(outcome.statusCode).toBe(200);
+		expect(outcome.body?.reason).toBe('started');
+		expect(outcome.items?.[0]).toMatchObject({ Event: 'quote.approved' });
 	});
 
 	it('without a secret (Authentication None) the test event gets 200', async () => {

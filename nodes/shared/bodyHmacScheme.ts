@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { configurationError } from './auth';
+import { always, configurationError, unauthorized } from './authentication';
 import { headerValue } from './http';
 import type { Arrival, AuthResult, Authenticator } from './sender';
 import { bytesEqual, decodeBase64, hmacSha256 } from './signatures';
@@ -8,32 +8,36 @@ import { bytesEqual, decodeBase64, hmacSha256 } from './signatures';
 /*
  * Signatures over the raw body alone, as SuperOffice signs: a header holding
  * base64(HMAC-SHA256(UTF-8 bytes of the secret, body)). Nothing time-dependent is signed, so
- * replays are caught by de-duplication on the event id.
+ * replays are caught by de-duplication on the event id (and a signed time in the body).
  */
 
-export function verifyBodySignature(delivery: Arrival, header: string, secret: string): AuthResult {
-	const value = headerValue(delivery.headers, header);
+/** A secret a signature is checked with, and what to call it when it matched (`signedWith`). */
+export interface SigningSecret {
+	secret: string;
+	id?: string;
+}
+
+/** Verifies the signature in `header` with any of the secrets (each compared in constant time). */
+export function verifyBodySignature(
+	arrival: Arrival,
+	header: string,
+	secrets: readonly SigningSecret[],
+): AuthResult {
+	const value = headerValue(arrival.headers, header);
 	if (value === undefined || value.trim() === '') {
-		return {
-			ok: false,
-			statusCode: 401,
-			reason: 'missing-signature',
-			message: `Missing ${header} header`,
-		};
+		return unauthorized('missing-signature', `Missing ${header} header`);
 	}
 	// Before the body is read: the header is there; the signature is checked with the body.
-	if (delivery.raw === undefined) return { ok: true };
+	if (arrival.raw === undefined) return { ok: true };
 	const received = decodeBase64(value.trim());
-	const expected = hmacSha256(Buffer.from(secret, 'utf8'), delivery.raw);
-	if (received === undefined || !bytesEqual(received, expected)) {
-		return {
-			ok: false,
-			statusCode: 401,
-			reason: 'signature-mismatch',
-			message: `${header} does not match the body`,
-		};
+	if (received !== undefined) {
+		for (const { secret, id } of secrets) {
+			if (bytesEqual(received, hmacSha256(Buffer.from(secret, 'utf8'), arrival.raw))) {
+				return id === undefined ? { ok: true } : { ok: true, signedWith: id };
+			}
+		}
 	}
-	return { ok: true };
+	return unauthorized('signature-mismatch', `${header} does not match the body`);
 }
 
 /** Verifies the body signature in `header` with `secret`; `label` names the secret in messages. */
@@ -42,11 +46,9 @@ export function bodySignatureAuthenticator(
 	secret: string,
 	label: string,
 ): Authenticator {
-	if (secret === '') {
-		const error = configurationError(`The credential has no ${label.toLowerCase()}`);
-		return () => error;
-	}
-	return (delivery) => verifyBodySignature(delivery, header, secret);
+	if (secret === '') return always(configurationError(`The credential has no ${label.toLowerCase()}`));
+	const secrets = [{ secret }];
+	return (arrival) => verifyBodySignature(arrival, header, secrets);
 }
 
 /** The credential test: a secret the sender can sign with, exactly as typed there. */

@@ -1,11 +1,14 @@
 import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
 
+import { always, configurationError, unauthorized } from './authentication';
 import { headerValue } from './http';
-import type { AuthResult, Authenticator } from './sender';
+import type { Authenticator } from './sender';
 import { secretDigest, secretMatches } from './signatures';
 
-/** Accepts every request: for senders configured without authentication. */
-export const acceptAnyRequest: Authenticator = () => ({ ok: true, final: true });
+/*
+ * A header whose name and value the user chose, sent by the sender on every request (as Qondor
+ * does): the value compared in constant time.
+ */
 
 /** An HTTP header name as RFC 9110 defines a token. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -20,11 +23,6 @@ function hasControlCharacters(text: string): boolean {
 
 export const MIN_HEADER_SECRET_LENGTH = 16;
 
-/** The answer when the node's own configuration makes checking impossible (500, logged). */
-export function configurationError(message: string): AuthResult {
-	return { ok: false, statusCode: 500, reason: 'configuration', message };
-}
-
 /**
  * Checks that the request carries the configured header with the configured value. The name
  * is matched case-insensitively (HTTP header names are), the value exactly and in constant time.
@@ -33,37 +31,24 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
 	const name = String(credentials.headerName ?? '').trim();
 	const expected = String(credentials.headerSecret ?? '');
 	if (!HEADER_NAME.test(name)) {
-		return () => configurationError('The credential has no valid header name');
+		return always(configurationError('The credential has no valid header name'));
 	}
-	if (expected === '') {
-		return () => configurationError('The credential has no header value');
-	}
+	if (expected === '') return always(configurationError('The credential has no header value'));
 	// The credential test says the same when the credential is saved; a credential saved anyway
 	// (or imported) must not make a guessable value good enough at request time.
 	if (expected.length < MIN_HEADER_SECRET_LENGTH) {
-		return () =>
+		return always(
 			configurationError(
 				`The credential's header value is shorter than ${MIN_HEADER_SECRET_LENGTH} characters: set a longer random value, here and at the sender`,
-			);
+			),
+		);
 	}
 	const expectedDigest = secretDigest(expected);
 	return (delivery) => {
 		const received = headerValue(delivery.headers, name);
-		if (received === undefined) {
-			return {
-				ok: false,
-				statusCode: 401,
-				reason: 'missing-header',
-				message: `Missing header ${name}`,
-			};
-		}
+		if (received === undefined) return unauthorized('missing-header', `Missing header ${name}`);
 		if (!secretMatches(received, expectedDigest)) {
-			return {
-				ok: false,
-				statusCode: 401,
-				reason: 'wrong-header-value',
-				message: `Header ${name} does not match the configured value`,
-			};
+			return unauthorized('wrong-header-value', `Header ${name} does not match the configured value`);
 		}
 		return { ok: true, final: true };
 	};
