@@ -1,10 +1,22 @@
 import type {
+	IAuthenticateRuleResponseCode,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+/** A redirect answers the Test: n8n does not follow it with the login (n8n 2.x shows this text). */
+export const REDIRECT_RULES: IAuthenticateRuleResponseCode[] = [301, 302, 303, 307, 308].map(
+	(value) => ({
+		type: 'responseCode',
+		properties: {
+			value,
+			message: `The API answered with a redirect (${value}); n8n does not follow redirects with this credential. Enter the address the API really has.`,
+		},
+	}),
+);
 
 /**
  * SuperOffice's REST API on an on-site installation (or a system user): a ticket with its
@@ -91,10 +103,23 @@ export class SuperOfficeApi implements ICredentialType {
 		},
 	];
 
+	/**
+	 * Adds the login to a request, only for an https:// address (or http:// when Allow Plain HTTP
+	 * is on), and never lets the request follow a redirect with it: the Test button and every node
+	 * request go through here.
+	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		const { url = '', baseURL = '' } = requestOptions;
+		const address = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : `${baseURL}${url}`;
+		const secure = /^https:\/\//i.test(address);
+		if (!secure && !(/^http:\/\//i.test(address) && credentials.allowHttp === true)) {
+			throw new Error(
+				'The API base URL must start with https:// (the ticket, token or password would otherwise travel unencrypted). For an installation inside your own network, turn on Allow Plain HTTP.',
+			);
+		}
 		const headers = { ...(requestOptions.headers ?? {}) };
 		if (credentials.authType === 'ticket') {
 			headers.Authorization = `SOTicket ${String(credentials.ticketToken ?? '')}`;
@@ -105,7 +130,7 @@ export class SuperOfficeApi implements ICredentialType {
 			const pair = `${String(credentials.username ?? '')}:${String(credentials.password ?? '')}`;
 			headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 		}
-		return { ...requestOptions, headers };
+		return { ...requestOptions, headers, disableFollowRedirect: true };
 	}
 
 	test: ICredentialTestRequest = {
@@ -113,6 +138,8 @@ export class SuperOfficeApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/Webhook',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
+		rules: REDIRECT_RULES,
 	};
 }

@@ -1,5 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { REDIRECT_RULES } from './SuperOfficeApi.credentials';
+
 /**
  * SuperOffice Online's REST API through n8n's OAuth2 machinery: SuperOffice's authorize and token
  * endpoints for the chosen environment, and the tenant's API base URL.
@@ -36,7 +38,7 @@ export class SuperOfficeOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://online.superoffice.com/Cust12345/api/v1',
-			description: 'Your tenant’s REST API address, ending in /api/v1',
+			description: 'Your tenant’s REST API address, starting with https:// and ending in /api/v1',
 		},
 		{
 			displayName: 'Grant Type',
@@ -76,11 +78,16 @@ export class SuperOfficeOAuth2Api implements ICredentialType {
 		},
 	];
 
+	// The access token goes to https:// addresses only: any other base URL leaves the request
+	// without an address (n8n says "Invalid URL"), and a redirect is not followed with it.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL:
+				'={{/^https:\\/\\//i.test($credentials.baseUrl) ? $credentials.baseUrl.replace(/\\/+$/, "") : undefined}}',
 			url: '/Webhook',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
+		rules: REDIRECT_RULES,
 	};
 }

@@ -78,21 +78,19 @@ export interface RecordFields {
 	_record: RecordStatus;
 }
 
-/** Events whose record can be read by id: entity (as the event names it) → REST resource. */
-const RESOURCES: Readonly<Record<string, string>> = {
-	contact: 'Contact',
-	person: 'Person',
-	sale: 'Sale',
-	project: 'Project',
-	activity: 'Appointment',
-	document: 'Document',
-	ticket: 'Ticket',
-};
-
-const LABELS: Readonly<Record<string, string>> = {
-	activity: 'activity',
-	quote: 'quote',
-};
+/**
+ * Events whose record can be read by id: entity (as the event names it) → REST resource. A Map:
+ * an entity named `constructor` or `__proto__` is not a resource of an object's prototype.
+ */
+const RESOURCES: ReadonlyMap<string, string> = new Map([
+	['contact', 'Contact'],
+	['person', 'Person'],
+	['sale', 'Sale'],
+	['project', 'Project'],
+	['activity', 'Appointment'],
+	['document', 'Document'],
+	['ticket', 'Ticket'],
+]);
 
 /** A failed read, with what to put in `_record`. */
 class ReadFailure extends Error {
@@ -491,19 +489,18 @@ export async function readRecord(
 	const entity = typeof event.Entity === 'string' ? event.Entity.toLowerCase() : '';
 	const name = typeof event.Event === 'string' ? event.Event.toLowerCase() : '';
 	const id = positiveId(event.PrimaryKey);
-	const label = LABELS[entity] ?? entity;
 	if (name.endsWith('.deleted')) {
 		return {
 			_record: status(
 				undefined,
 				'deleted',
 				null,
-				`The ${label} was deleted: SuperOffice can no longer return it. Values holds its last values.`,
+				`The ${entity} was deleted: SuperOffice can no longer return it. Values holds its last values.`,
 			),
 		};
 	}
 	const isQuote = entity === 'quote';
-	const resource = RESOURCES[entity];
+	const resource = RESOURCES.get(entity);
 	if ((!isQuote && resource === undefined) || id === undefined) {
 		return {
 			_record: status(
@@ -521,9 +518,9 @@ export async function readRecord(
 		const fields = isQuote
 			? await readQuote(reader, id)
 			: {
-					record: (await reader.call(`${label} ${id}`, 'GET', `${resource}/${id}`)) as IDataObject,
+					record: (await reader.call(`${entity} ${id}`, 'GET', `${resource}/${id}`)) as IDataObject,
 				};
-		return { ...fields, _record: status(reader, null, null, `Read ${label} ${id}`) };
+		return { ...fields, _record: status(reader, null, null, `Read ${entity} ${id}`) };
 	} catch (error) {
 		if (error instanceof ReadFailure) {
 			return { _record: status(reader, error.error, error.status, error.message) };
@@ -533,7 +530,7 @@ export async function readRecord(
 				reader,
 				'unexpected-answer',
 				null,
-				`Reading ${label} ${id} failed: SuperOffice's answer could not be used`,
+				`Reading ${entity} ${id} failed: SuperOffice's answer could not be used`,
 			),
 		};
 	}

@@ -877,6 +877,60 @@ function defineSuite(line) {
 		);
 
 		step(
+			'SuperOffice credentials: Test sends the login to https:// only (or http:// with Allow Plain HTTP) and never follows a redirect with it',
+			async () => {
+				const token = 'e2e-credential-test-token';
+				const fake = await startFakeSuperOffice({ auth: { type: 'bearer', token } });
+				const elsewhere = await startFakeSuperOffice({});
+				try {
+					const onSite = (allowHttp) => ({
+						baseUrl: fake.baseUrl,
+						allowHttp,
+						authType: 'bearer',
+						accessToken: token,
+					});
+					const test = async (type, data, id) =>
+						await env.instance.request('POST', '/rest/credentials/test', {
+							body: { credentials: { id, name: 'SuperOffice (test button)', type, data } },
+						});
+					// http:// without Allow Plain HTTP: refused before anything is sent
+					const plain = await test('superOfficeApi', onSite(false));
+					expect(plain.status).toBe('Error');
+					expect(plain.message).toContain('must start with https://');
+					expect(fake.requests).toEqual([]);
+					// a redirect is an answer: the other address hears nothing
+					fake.redirectTo = elsewhere.origin;
+					const moved = await test('superOfficeApi', onSite(true));
+					expect(moved.status).toBe('Error');
+					expect(elsewhere.requests).toEqual([]);
+					fake.redirectTo = undefined;
+					const allowed = await test('superOfficeApi', onSite(true));
+					expect(allowed).toMatchObject({ status: 'OK' });
+					expect(fake.requests.at(-1)).toMatchObject({ method: 'GET' });
+					// OAuth2: the access token never goes to an http:// address
+					const oAuth2Data = {
+						clientId: 'e2e-client',
+						clientSecret: 'e2e-client-value',
+						baseUrl: fake.baseUrl,
+						oauthTokenData: { access_token: token },
+					};
+					const oAuth2 = await env.instance.createCredentialAsEditor(
+						'SuperOffice OAuth2 (test button)',
+						'superOfficeOAuth2Api',
+						oAuth2Data,
+					);
+					const before = fake.requests.length;
+					const refused = await test('superOfficeOAuth2Api', oAuth2Data, oAuth2.id);
+					expect(refused.status).toBe('Error');
+					expect(fake.requests.length).toBe(before);
+				} finally {
+					await fake.close();
+					await elsewhere.close();
+				}
+			},
+		);
+
+		step(
 			'with Remember Event IDs: In Memory Only, n8n sends the trigger’s answer (on 2.x once the execution exists) and copies are still caught',
 			async () => {
 				const memory = await env.addWorkflow('qondorMemory', 'qondor', {

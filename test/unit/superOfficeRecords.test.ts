@@ -313,6 +313,15 @@ describe('SuperOffice Trigger, Include Record: other entities', () => {
 		expect(fake.requests).toEqual([]);
 		expect(item._record).toMatchObject({ read: false, error: 'not-readable' });
 	});
+
+	it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+		'an Entity named %s is not taken for a resource: nothing is asked',
+		async (entity) => {
+			const { item } = await deliver({ ...event('contact.changed', 43), Entity: entity });
+			expect(fake.requests).toEqual([]);
+			expect(item._record).toMatchObject({ read: false, error: 'not-readable' });
+		},
+	);
 });
 
 describe('SuperOffice Trigger, Include Record: failures never lose the event', () => {

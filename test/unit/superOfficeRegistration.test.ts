@@ -7,6 +7,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { SuperOfficeApi as SuperOfficeApiCredential } from '../../credentials/SuperOfficeApi.credentials';
+import { SuperOfficeOAuth2Api as SuperOfficeOAuth2ApiCredential } from '../../credentials/SuperOfficeOAuth2Api.credentials';
 import { superOfficeEvents } from '../../nodes/SuperOffice/events';
 import { describeFailure, ensureRegistered, register } from '../../nodes/SuperOffice/registration';
 import {
@@ -813,8 +814,49 @@ describe('SuperOffice API credentials', () => {
 		expect(options.headers).toEqual({ Accept: 'application/json', ...headers });
 	});
 
-	it('both test the credential with an authenticated GET of the Webhook list', () => {
-		expect(onSiteCredential.test.request).toMatchObject({ url: '/Webhook', method: 'GET' });
+	it('both test the credential with an authenticated GET of the Webhook list, following no redirect', () => {
+		for (const credential of [onSiteCredential, new SuperOfficeOAuth2ApiCredential()]) {
+			expect(credential.test.request).toMatchObject({
+				url: '/Webhook',
+				method: 'GET',
+				disableFollowRedirect: true,
+			});
+		}
+	});
+
+	it.each([
+		['http://crm.example.com/api/v1', false, 'refused'],
+		['http://crm.example.com/api/v1', true, 'sent'],
+		['https://crm.example.com/api/v1', false, 'sent'],
+		['ftp://crm.example.com/api/v1', true, 'refused'],
+		['', false, 'refused'],
+	])(
+		'the on-site login goes to %s (Allow Plain HTTP %s): %s, and never follows a redirect',
+		async (baseURL, allowHttp, outcome) => {
+			const credentials = { authType: 'bearer', accessToken: 'tok', allowHttp };
+			const signed = onSiteCredential.authenticate(credentials, { baseURL, url: '/Webhook' });
+			if (outcome === 'refused') {
+				await expect(signed).rejects.toThrow('The API base URL must start with https://');
+				return;
+			}
+			expect(await signed).toMatchObject({
+				headers: { Authorization: 'Bearer tok' },
+				disableFollowRedirect: true,
+			});
+		},
+	);
+
+	it('a node request with a full URL is judged by that URL', async () => {
+		const credentials = { authType: 'bearer', accessToken: 'tok', allowHttp: false };
+		await expect(
+			onSiteCredential.authenticate(credentials, { url: 'http://crm.example.com/api/v1/Sale/1' }),
+		).rejects.toThrow('must start with https://');
+		await expect(
+			onSiteCredential.authenticate(credentials, {
+				baseURL: 'http://ignored.example.com',
+				url: 'https://crm.example.com/api/v1/Sale/1',
+			}),
+		).resolves.toMatchObject({ disableFollowRedirect: true });
 	});
 });
 

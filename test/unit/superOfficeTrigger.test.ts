@@ -548,6 +548,53 @@ describe('SuperOffice Trigger: replay window on the signed Timestamp', () => {
 	});
 });
 
+describe('SuperOffice Trigger: a signed Timestamp the window cannot read', () => {
+	const withTimestamp = (Timestamp: string | number): IDataObject => ({
+		...quotes['quote.approved'],
+		EventId: `unreadable-${Math.random()}`,
+		Timestamp,
+	});
+	const issueAbout = (value: string) => ({
+		path: 'Timestamp',
+		message: `"Timestamp" (${value}) is not a date and time such as 2026-12-02T17:00:00Z, so the delivery could not be checked for a replay`,
+	});
+
+	it.each([
+		['an RFC 1123 date', 'Wed, 02 Dec 2026 17:00:00 GMT', '"Wed, 02 Dec 2026 17:00:00 GMT"'],
+		['over 40 characters', `${new Date().toISOString()}${' '.repeat(20)}`, undefined],
+		['not a date at all', 'yesterday', '"yesterday"'],
+	])('%s: the event runs, and its item and n8n’s log say it was not judged', async (_case, value, shown) => {
+		const outcome = await deliver(signed(withTimestamp(value)));
+		expect(outcome.statusCode).toBe(200);
+		expect(outcome.items).toHaveLength(1);
+		const validation = outcome.items?.[0]._validation as IDataObject;
+		expect(validation.valid).toBe(false);
+		expect((validation.issues as IDataObject[])[0]).toEqual(
+			issueAbout(shown ?? `"${String(value).slice(0, 40)}"`),
+		);
+		expect(outcome.logs.find((log) => log.level === 'warn')?.message).toContain(
+			'could not be checked for a replay',
+		);
+	});
+
+	it('a number: the event runs, flagged both as unreadable and as the wrong type', async () => {
+		const outcome = await deliver(signed(withTimestamp(Date.now())));
+		expect(outcome.items).toHaveLength(1);
+		const issues = (outcome.items?.[0]._validation as IDataObject).issues as IDataObject[];
+		expect(issues).toEqual([
+			issueAbout('number'),
+			{ path: 'Timestamp', message: '"Timestamp" should be string but is number' },
+		]);
+	});
+
+	it('an ISO time without a zone is read as UTC and judged', async () => {
+		const old = new Date(Date.now() - 3600_000).toISOString().replace('Z', '');
+		const outcome = await deliver(signed(withTimestamp(old)));
+		expect(outcome.items).toBeUndefined();
+		expect(outcome.body?.reason).toBe('outside-window');
+	});
+});
+
 describe('SuperOffice webhook secret credential test', () => {
 	const test = node.methods.credentialTest.superOfficeWebhookApiTest;
 	const run = async (data: IDataObject) =>
