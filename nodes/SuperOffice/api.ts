@@ -8,9 +8,10 @@ import type {
 import { sleepWithAbort } from 'n8n-workflow';
 
 /*
- * SuperOffice's REST API as both registration and record reading call it: through n8n's request
- * helper with the chosen credential (n8n adds the token and refreshes an expired OAuth2 token; the
- * token never passes through here), answering with the status, body and headers.
+ * SuperOffice's REST API as registration, record reading and the SuperOffice node call it: through
+ * n8n's request helper with the chosen credential (n8n adds the token and refreshes an expired
+ * OAuth2 token; the token never passes through here), answering with the status, body and headers.
+ * A series of calls with retries is an ApiSession (session.ts).
  */
 
 /** What the API answered. */
@@ -24,7 +25,7 @@ export interface ApiResponse {
 export type SuperOfficeApi = (
 	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
 	path: string,
-	body?: IDataObject,
+	body?: IDataObject | IDataObject[],
 	timeoutMs?: number,
 ) => Promise<ApiResponse>;
 
