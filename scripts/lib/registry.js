@@ -5,6 +5,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { readWire } = require('./wire');
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const NODES = path.join(ROOT, 'nodes');
 
@@ -78,13 +80,12 @@ function samplesFolder(sender) {
 const WIRE_FILE = 'wire.json';
 
 /**
- * How the sender sends, beyond what the sender says (its headers, a field to mistype in
- * tests, the samples to benchmark): `samples/wire.json`.
+ * How the sender sends, beyond what its definition says (its headers, a field to mistype in
+ * tests, the samples to benchmark): `samples/wire.json`, checked against its schema (wire.js).
+ * @returns {import('./wire').Wire}
  */
 function wireOf(sender) {
-	const file = path.join(samplesFolder(sender), WIRE_FILE);
-	const wire = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-	return { headers: {}, headerSpelling: {}, benchmark: [], ...wire };
+	return readWire(path.join(samplesFolder(sender), WIRE_FILE));
 }
 
 /** Sets the value at a dotted path (`payload.stage`) of a plain object. */
@@ -113,7 +114,7 @@ function loadSamples(keyOrSender, { revision = '' } = {}) {
 		);
 	}
 	if (revision !== '') return result;
-	const { derived = {} } = wireOf(sender);
+	const { derived } = wireOf(sender);
 	for (const [name, { from, set = {} }] of Object.entries(derived)) {
 		if (result[from] === undefined)
 			throw new Error(`${sender.key}: ${name} is derived from ${from}, which has no sample`);
