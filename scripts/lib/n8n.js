@@ -129,7 +129,11 @@ function ensureN8n(line) {
 			throw new Error(`n8n ${release.version} installed, but ${n8nBin} is missing`);
 		fs.writeFileSync(marker, new Date().toISOString());
 	}
-	return { line: Number(line), version: release.version, nodeBinary, n8nBin, folder };
+	// The version that is installed, as n8n itself says it (what reports name).
+	const installed = JSON.parse(
+		fs.readFileSync(path.join(folder, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+	).version;
+	return { line: Number(line), version: installed, nodeBinary, n8nBin, folder };
 }
 
 /** Packs the built package (dist must exist) the way it is published. */

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The triggers in n8n's queue mode: PostgreSQL and Redis (Debian's packages, installed when
-// missing) on loopback with throw-away data, then n8n 1.x as a main process, two `n8n webhook`
-// processes and one worker, the package installed in each process's user folder.
+// missing) on loopback with throw-away data, then n8n (1.x, or 2.x with --line 2) as a main
+// process, two `n8n webhook` processes and one worker, the package installed in each process's
+// user folder.
 //   1. end-to-end cases (signed events, forged requests, duplicates) spread over both webhook processes;
 //   2. load: signed events, 20 % re-sent, round-robin over both webhook processes at concurrency 20;
 //      every unique event must run; duplicates that slip through are counted and reported;
 //   3. the same load routed by event id (as a load balancer hashing the id header would): no slips.
 // Exits non-zero on any failure.
-//   npm run test:queue [-- --load 2000]
+//   npm run test:queue [-- --line 1|2 --load 2000]
 'use strict';
 
 const crypto = require('node:crypto');
@@ -26,11 +27,14 @@ const { ensurePackages, prerequisiteProblem, startPostgres, startRedis } = requi
 
 const { values: args } = parseArgs({
 	options: {
+		line: { type: 'string', default: '1' },
 		load: { type: 'string', default: '2000' },
 		seed: { type: 'string', default: '20261124' },
 	},
 });
 const LOAD = Number(args.load);
+const LINE = Number(args.line);
+if (!n8n.LINES[LINE]) throw new Error(`Unknown n8n line ${args.line}; use 1 or 2`);
 const random = seededRandom(Number(args.seed));
 
 const report = createReport();
@@ -45,7 +49,7 @@ async function startCluster(folder) {
 	const postgres = await startPostgres(path.join(folder, 'postgres'));
 	fs.mkdirSync(path.join(folder, 'redis'), { recursive: true });
 	const redis = await startRedis(path.join(folder, 'redis'));
-	const runtime = n8n.ensureN8n(1);
+	const runtime = n8n.ensureN8n(LINE);
 	const tarball = n8n.packPackage(path.join(folder, 'pack'));
 	const encryptionKey = crypto.randomBytes(24).toString('hex');
 	const env = {
@@ -81,6 +85,7 @@ async function startCluster(folder) {
 	const webhooks = [await start('webhook-1', 'webhook'), await start('webhook-2', 'webhook')];
 	const worker = await start('worker', 'worker');
 	return {
+		runtime,
 		main,
 		webhooks,
 		worker,
@@ -144,8 +149,10 @@ async function main() {
 	fs.chmodSync(folder, 0o755); // PostgreSQL runs as its own user and must reach its data folder
 	const summary = {};
 	let cluster;
+	let version = `${n8n.LINES[LINE].version} (not started)`;
 	try {
 		cluster = await startCluster(folder);
+		version = cluster.runtime.version;
 		const { main: mainProcess, webhooks } = cluster;
 		await mainProcess.signIn();
 		await mainProcess.createApiKey('queue');
@@ -352,7 +359,7 @@ async function main() {
 
 	const lines = [
 		'',
-		`Queue mode: n8n ${n8n.LINES[1].version}, PostgreSQL, Redis, main + 2 webhook processes + 1 worker`,
+		`Queue mode: n8n ${version}, PostgreSQL, Redis, main + 2 webhook processes + 1 worker`,
 		'',
 	];
 	if (summary.e2e)
