@@ -32,7 +32,7 @@ export class SuperOfficeTrigger extends triggerNode(superOffice) implements INod
 				required: true,
 				displayOptions: {
 					show: { authentication: ['oAuth2', 'signature', 'none'] },
-					hide: { apiAccess: ['onSite'], noRecordApi: [true] },
+					hide: { apiAccess: ['onSite'], noApiCredential: [true] },
 				},
 			},
 			{
@@ -40,7 +40,7 @@ export class SuperOfficeTrigger extends triggerNode(superOffice) implements INod
 				required: true,
 				displayOptions: {
 					show: { authentication: ['onSite', 'signature', 'none'] },
-					hide: { apiAccess: ['oAuth2'], noRecordApi: [true] },
+					hide: { apiAccess: ['oAuth2'], noApiCredential: [true] },
 				},
 			},
 		],

@@ -1,7 +1,9 @@
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
+	ILoadOptionsFunctions,
 	IHttpRequestOptions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
@@ -98,7 +100,7 @@ export type ApiConnection =
 
 /** The API behind a SuperOffice credential, and the base URL it holds. */
 export async function superOfficeApi(
-	context: IHookFunctions | IWebhookFunctions,
+	context: IHookFunctions | IWebhookFunctions | IExecuteFunctions | ILoadOptionsFunctions,
 	credentialType: string,
 ): Promise<ApiConnection> {
 	const credentials = await context.getCredentials(credentialType);

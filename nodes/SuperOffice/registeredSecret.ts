@@ -6,7 +6,14 @@ import type { SigningSecret } from '../shared/bodyHmacScheme';
 import { cachedCredential } from '../shared/credentialCache';
 import type { AuthPassed, Authenticator } from '../shared/sender';
 import { superOfficeApi } from './api';
-import { call, describeFailure, findOurs, ok, RegistrationError, webhookName } from './registration';
+import {
+	call,
+	describeFailure,
+	findOurs,
+	ok,
+	RegistrationError,
+	webhookName,
+} from './registration';
 import { apply, gaveUp, mayRotate, MAX_ROTATION_ATTEMPTS, secretState } from './secretLifecycle';
 import type { SecretState } from './secretLifecycle';
 import {
@@ -62,14 +69,18 @@ function acceptedSecrets(
 	now: number,
 ): SigningSecret[] {
 	const { salt } = registration;
-	const secrets: SigningSecret[] = [{ secret: current.secret, id: signedWith('current', current.check) }];
+	const secrets: SigningSecret[] = [
+		{ secret: current.secret, id: signedWith('current', current.check) },
+	];
 	const earlier = (role: Role, check: string) => {
 		if (check === current.check) return;
 		const derived = derivedEarlier(salt, check, now);
-		if (derived !== undefined) secrets.push({ secret: derived.secret, id: signedWith(role, check) });
+		if (derived !== undefined)
+			secrets.push({ secret: derived.secret, id: signedWith(role, check) });
 	};
 	earlier('registered', registration.check);
-	if (state.given !== undefined && state.given !== registration.check) earlier('given', state.given);
+	if (state.given !== undefined && state.given !== registration.check)
+		earlier('given', state.given);
 	const { pending, previous } = state;
 	if (pending?.secret !== undefined) {
 		secrets.push({ secret: pending.secret, id: signedWith('pending', pending.check) });
@@ -166,12 +177,20 @@ async function rotate(
 		}
 		apply(key, { type: 'rotation-offered', ...next });
 		const workflow = context.getWorkflow();
-		const target = { url: context.getNodeWebhookUrl('default') ?? '', workflowId: workflow.id ?? '' };
+		const target = {
+			url: context.getNodeWebhookUrl('default') ?? '',
+			workflowId: workflow.id ?? '',
+		};
 		const webhook = await findOurs(connection.api, id, target);
 		if (webhook === undefined) {
-			throw new RegistrationError(`SuperOffice has no webhook ${id} named ${webhookName(workflow)}`);
+			throw new RegistrationError(
+				`SuperOffice has no webhook ${id} named ${webhookName(workflow)}`,
+			);
 		}
-		const updated = await call(connection.api, 'PUT', `Webhook/${id}`, { ...webhook, Secret: next.secret });
+		const updated = await call(connection.api, 'PUT', `Webhook/${id}`, {
+			...webhook,
+			Secret: next.secret,
+		});
 		if (!ok(updated)) throw describeFailure('update', updated);
 		const replaced = derivedEarlier(salt, signing.check)?.secret;
 		apply(key, { type: 'rotation-succeeded', replaced, check: next.check, at: Date.now() });

@@ -23,6 +23,7 @@ import {
 	registeredSecretAuthenticator,
 	SIGNATURE_HEADER,
 } from './registeredSecret';
+import { declineSkippedChanges } from './ownChanges';
 import { registrationLifecycle } from './registration';
 
 /** The delivery headers a workflow may need, so nobody has to parse headers. */
@@ -56,13 +57,31 @@ export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
 export const MAX_REPLAY_WINDOW_SECONDS = 3600;
 
 /**
- * Include Record, and the API credential that reads records: with the choices that register the
- * webhook, their credential; with Webhook Secret or None, the one picked under API for Records.
- * n8n shows a credential by conditions that must all hold (show) or of which one hides it
- * (hide); "registration chose it, or records need it" is said with a hidden parameter that exists
- * exactly when no API credential is needed (see `apiCredentialDisplay`).
+ * Include Record and Skip Changes Made by the API User, and the API credential both use: with the
+ * choices that register the webhook, their credential; with Webhook Secret or None, the one picked
+ * under API Credential. n8n shows a credential by conditions that must all hold (show) or of which
+ * one hides it (hide); "registration chose it, or records or the loop guard need it" is said with a
+ * hidden parameter that exists exactly when no API credential is needed (see
+ * `apiCredentialDisplay`).
  */
-const recordParameters: INodeProperties[] = [
+/** The API Credential parameter, shown under Webhook Secret and None when `when` holds. */
+function apiCredentialChoice(when: Record<string, boolean[]>): INodeProperties {
+	return {
+		displayName: 'API Credential',
+		name: 'apiAccess',
+		type: 'options',
+		default: 'oAuth2',
+		description:
+			'The API credential that reads records and finds the API user. Deliveries are still verified as chosen under Authentication.',
+		options: [
+			{ name: 'SuperOffice Online (OAuth2)', value: 'oAuth2' },
+			{ name: 'On-Site API', value: 'onSite' },
+		],
+		displayOptions: { show: { authentication: ['signature', 'none'], ...when } },
+	};
+}
+
+const apiParameters: INodeProperties[] = [
 	{
 		displayName: 'Include Record',
 		name: 'includeRecord',
@@ -71,41 +90,54 @@ const recordParameters: INodeProperties[] = [
 		description: `Whether each item also carries the record the event is about, read from SuperOffice's API before the workflow starts: for quote events the quote with its lines, sale, customer and sales rep (under quote and record); for contact, person, sale, project, activity, document and ticket events the record. Costs one API call per event (five or more for a quote) and delays the execution, never SuperOffice's delivery, by at most ${seconds(RECORD_LIMITS.totalMs)} seconds; what cannot be read is said in _record and the workflow still runs.`,
 	},
 	{
-		displayName: 'API for Records',
-		name: 'apiAccess',
-		type: 'options',
-		default: 'oAuth2',
+		displayName: 'Skip Changes Made by the API User',
+		name: 'skipOwnChanges',
+		type: 'boolean',
+		default: false,
 		description:
-			'The API credential that reads records. Deliveries are still verified as chosen under Authentication.',
-		options: [
-			{ name: 'SuperOffice Online (OAuth2)', value: 'oAuth2' },
-			{ name: 'On-Site API', value: 'onSite' },
-		],
-		displayOptions: { show: { authentication: ['signature', 'none'], includeRecord: [true] } },
+			"Whether events caused by the API credential's own SuperOffice user (ChangedByAssociateId) are acknowledged without running the workflow. Turn on when this workflow, or another, writes to SuperOffice with that credential: SuperOffice sends events for those writes, which would start it again.",
 	},
 	{
-		displayName: 'No Record API',
-		name: 'noRecordApi',
+		displayName:
+			'Every change the API user makes is skipped, including those it makes by hand in SuperOffice: with a personal login as the credential, that person’s own edits start nothing. Use a dedicated API (system) user for workflows that write back.',
+		name: 'skipOwnChangesNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { skipOwnChanges: [true] } },
+	},
+	// The same parameter twice: shown when records need it, or else when the loop guard does (n8n
+	// shows a parameter when all of its conditions hold; the two are never shown together).
+	apiCredentialChoice({ includeRecord: [true] }),
+	apiCredentialChoice({ includeRecord: [false], skipOwnChanges: [true] }),
+	{
+		displayName: 'No API Credential',
+		name: 'noApiCredential',
 		type: 'hidden',
 		default: true,
-		displayOptions: { show: { authentication: ['signature', 'none'], includeRecord: [false] } },
+		displayOptions: {
+			show: {
+				authentication: ['signature', 'none'],
+				includeRecord: [false],
+				skipOwnChanges: [false],
+			},
+		},
 	},
 ];
 
 /**
  * When an API credential is shown: for the choice that registers with it, or under Webhook Secret
- * and None when records are read with it. A parameter that is not shown has no value, so a stale
- * API for Records never hides the credential a registration needs.
+ * and None when records or the loop guard use it. A parameter that is not shown has no value, so a
+ * stale API Credential choice never hides the credential a registration needs.
  */
 function apiCredentialDisplay(choice: string, other: string) {
 	return {
 		show: { authentication: [choice, 'signature', 'none'] },
-		hide: { apiAccess: [other], noRecordApi: [true] },
+		hide: { apiAccess: [other], noApiCredential: [true] },
 	};
 }
 
-/** The API credential type that reads records, for the authentication chosen. */
-function recordCredential(context: IWebhookFunctions): string | undefined {
+/** The API credential type that reads records and finds the API user, for the authentication chosen. */
+function apiCredential(context: IWebhookFunctions): string | undefined {
 	const choice = chosenAuthentication(context, superOffice);
 	if (choice.registers === true) return choice.credential;
 	return API_CREDENTIALS.get(String(context.getNodeParameter('apiAccess', 'oAuth2')));
@@ -126,7 +158,7 @@ async function readInto(
 	event: AcceptedEvent,
 	items: IDataObject[],
 ): Promise<IDataObject[]> {
-	const credentialType = recordCredential(context);
+	const credentialType = apiCredential(context);
 	let fields: RecordFields;
 	try {
 		if (credentialType === undefined) throw new Error('no API credential chosen');
@@ -138,7 +170,7 @@ async function readInto(
 	} catch {
 		fields = unread(
 			'no-credential',
-			'The API credential for reading records could not be loaded: select one under API for Records',
+			'The API credential for reading records could not be loaded: select one under API Credential',
 		);
 	}
 	if (
@@ -250,7 +282,7 @@ export const superOffice: SenderDefinition = {
 				'More event names, separated by commas, for list, extra-table and webhook-state events. Use * as a wildcard.',
 		},
 	},
-	parameters: recordParameters,
+	parameters: apiParameters,
 	schemas: superOfficeEventSchemas,
 	unknownEventSchema: superOfficeEventSchema,
 	settings: [
@@ -271,6 +303,15 @@ export const superOffice: SenderDefinition = {
 			description:
 				'How far the Timestamp SuperOffice signs into each event may be from this server’s clock, either way. A delivery outside the window (a captured request sent again later) is answered 200 and starts nothing; inside it, the event ID stops repeats. SuperOffice tries a delivery 3 times within seconds. Applies when requests are verified (not with Authentication None).',
 		},
+		{
+			displayName: 'Skip Changes by Associates',
+			name: 'skipAssociates',
+			type: 'string',
+			default: '',
+			placeholder: '12, 37',
+			description:
+				'Associate IDs, separated by commas, whose changes start nothing (other integrations’ users, for example): their events are acknowledged without running the workflow',
+		},
 		unknownEventsOption,
 	],
 	selection: (selected, custom, options) => ({
@@ -288,6 +329,8 @@ export const superOffice: SenderDefinition = {
 		return [event.body];
 	},
 	enrich: withRecord,
+	decline: (context, event, settings) =>
+		declineSkippedChanges(context, event, settings, () => apiCredential(context)),
 	acknowledgeContentErrors: true,
 	// Registration uses the API credential of the choices that say `registers`.
 	registration: {

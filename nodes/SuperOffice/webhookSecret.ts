@@ -131,7 +131,11 @@ export async function derivedSecret(
 }
 
 /** A secret this process derived lately for a salt, found by its check (nothing is derived). */
-export function derivedEarlier(salt: string, check: string, now = Date.now()): DerivedSecret | undefined {
+export function derivedEarlier(
+	salt: string,
+	check: string,
+	now = Date.now(),
+): DerivedSecret | undefined {
 	for (const [, derivation] of derivations.entries(now)) {
 		if (derivation.salt === salt && derivation.done?.check === check) return derivation.done;
 	}
@@ -169,10 +173,7 @@ export function registrationOf(staticData: IDataObject): Registration | undefine
 }
 
 /** Records in static data that SuperOffice signs this webhook's deliveries with this secret. */
-export function storeRegistration(
-	staticData: IDataObject,
-	registration: Registration,
-): void {
+export function storeRegistration(staticData: IDataObject, registration: Registration): void {
 	staticData.superOfficeWebhookId = registration.id;
 	staticData.superOfficeSecretSalt = registration.salt;
 	staticData.superOfficeSecretCheck = registration.check;

@@ -101,7 +101,10 @@ export function parseJsonObject(raw: Buffer): Parsed {
 	try {
 		value = JSON.parse(decoded.text);
 	} catch (error) {
-		return { ok: false, message: `The request body is not valid JSON: ${(error as Error).message}` };
+		return {
+			ok: false,
+			message: `The request body is not valid JSON: ${(error as Error).message}`,
+		};
 	}
 	const measure = mayNestTooDeep && !scanFirst && value !== null && typeof value === 'object';
 	if (measure && valueDeeperThan(value as object, MAX_NESTING_DEPTH)) return TOO_DEEP;

@@ -46,7 +46,8 @@ export function bodySignatureAuthenticator(
 	secret: string,
 	label: string,
 ): Authenticator {
-	if (secret === '') return always(configurationError(`The credential has no ${label.toLowerCase()}`));
+	if (secret === '')
+		return always(configurationError(`The credential has no ${label.toLowerCase()}`));
 	const secrets = [{ secret }];
 	return (arrival) => verifyBodySignature(arrival, header, secrets);
 }

@@ -48,7 +48,10 @@ export function headerAuthenticator(credentials: ICredentialDataDecryptedObject)
 		const received = headerValue(delivery.headers, name);
 		if (received === undefined) return unauthorized('missing-header', `Missing header ${name}`);
 		if (!secretMatches(received, expectedDigest)) {
-			return unauthorized('wrong-header-value', `Header ${name} does not match the configured value`);
+			return unauthorized(
+				'wrong-header-value',
+				`Header ${name} does not match the configured value`,
+			);
 		}
 		return { ok: true, final: true };
 	};

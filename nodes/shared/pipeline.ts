@@ -12,6 +12,7 @@ import type {
 	AuthPassed,
 	AuthResult,
 	Authenticator,
+	Declined,
 	EventSelection,
 	SenderDefinition,
 	WireLocation,
@@ -24,7 +25,7 @@ import type { ValidationIssue } from './validation';
  * The receiving pipeline every trigger runs a request through (CONTRIBUTING.md draws it):
  *
  *   checkHeaders → readBody → authenticate → afterAuthentication → parse → identify → handshake
- *   → judgeSignedTime → select → deduplicate → validate → remember → shape → enrich → answer
+ *   → judgeTime → select → decline → deduplicate → validate → remember → shape → enrich → answer
  *
  * Each stage either answers the sender (a status and a short JSON body saying why; no execution
  * starts) or adds what it learnt to the delivery and passes it on. What differs from one sender to
@@ -143,7 +144,11 @@ const EMPTY = Buffer.alloc(0);
 function handshakeAnswer(sender: SenderDefinition): Answer {
 	return {
 		statusCode: 200,
-		body: { status: 'ok', reason: 'handshake', message: `${sender.name} connection check received` },
+		body: {
+			status: 'ok',
+			reason: 'handshake',
+			message: `${sender.name} connection check received`,
+		},
 	};
 }
 
@@ -316,6 +321,20 @@ function select(delivery: Delivery): Answer | undefined {
 	return undefined;
 }
 
+/** The sender's own rules (SuperOffice: changes its own API user made): acknowledged, not run. */
+function decline(delivery: Delivery): Answer | undefined | Promise<Answer | undefined> {
+	const { sender, context, body, name, id, choices } = delivery;
+	if (sender.decline === undefined) return undefined;
+	const declined = sender.decline(context, { body, name, id }, choices.settings);
+	if (declined === undefined) return undefined;
+	const answered = (reason: Declined | undefined) => {
+		if (reason === undefined) return undefined;
+		context.logger.info(`${named(delivery)} was not run: ${reason.message}`);
+		return ignored(reason.reason, reason.message);
+	};
+	return declined instanceof Promise ? declined.then(answered) : answered(declined);
+}
+
 // ---------------------------------------------------------------------------------------------
 // De-duplication, validation. From deduplicate to remember the stages are synchronous, so two
 // deliveries of one event cannot interleave between the look-up and the remembering.
@@ -468,6 +487,7 @@ const STAGES: readonly Stage[] = [
 	handshake,
 	judgeTime,
 	select,
+	decline,
 	deduplicate,
 	validate,
 	remember,

@@ -133,6 +133,12 @@ export interface AuthenticationChoice {
 	credentialDisplay?: ICredentialsDisplayOptions;
 }
 
+/** Why a sender's rules turn an event down (`decline`). */
+export interface Declined {
+	reason: string;
+	message: string;
+}
+
 /** One event in the editor's list of events. */
 export interface EventChoice {
 	name: string;
@@ -257,6 +263,16 @@ export interface SenderDefinition {
 		items: IDataObject[],
 		settings: IDataObject,
 	): Promise<IDataObject[]> | undefined;
+	/**
+	 * Whether the sender's own rules turn down an authenticated, selected event (SuperOffice:
+	 * changes made by the workflow's own API user): a reason and a sentence for the answer and the
+	 * log, or undefined to run it. It never turns an event down because it could not decide.
+	 */
+	decline?(
+		context: IWebhookFunctions,
+		event: Pick<AcceptedEvent, 'body' | 'name' | 'id'>,
+		settings: IDataObject,
+	): Declined | undefined | Promise<Declined | undefined>;
 	/** Senders that disable failing webhooks get a 2xx for every authenticated request. */
 	acknowledgeContentErrors?: boolean;
 	/** Registration at the sender, for choices that `register`; senders set up by hand leave it out. */

@@ -130,7 +130,8 @@ function arrayWalk(element: Walk): Walk {
 			return true;
 		}
 		let matches = true;
-		for (let i = 0; i < value.length; i++) matches = element(value[i], sink, [...path, i]) && matches;
+		for (let i = 0; i < value.length; i++)
+			matches = element(value[i], sink, [...path, i]) && matches;
 		return matches;
 	};
 }

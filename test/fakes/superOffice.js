@@ -9,6 +9,7 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 
+const { entityRoutes } = require('./superOfficeEntities');
 const { recordRoutes } = require('./superOfficeRecords');
 
 const USER_AGENT = 'NetServer-Webhook/8.8.6684.1719';
@@ -121,6 +122,8 @@ function validate(fields, requireHttps) {
  *   auth: SuperOfficeAuth | undefined, requireHttps: boolean, webhookAgentEnabled: boolean, failWith: number | undefined, redirectTo: string | undefined,
  *   webhooks: Map<number, SuperOfficeWebhook>, failures: Map<number, number>,
  *   records: any, recordRules: Array<{ path: string, status?: number, retryAfter?: number, delayMs?: number, times?: number }>,
+ *   writes: Array<{ method: string, entity: string, id: number, body: any }>, apiUser: Record<string, any>,
+ *   associates: Array<Record<string, any>>, tasks: Array<Record<string, any>>, settled: () => Promise<void>,
  *   requests: Array<{ method: string, path: string, url: string, headers: Record<string, string | string[] | undefined>, body: any }>,
  *   testDeliveries: Array<{ webhookId: number | null, status: number | null, body: Record<string, any>, headers: Record<string, string>, responseBody: string | null, error?: string }>,
  *   fire: (event: string, options?: FireOptions) => Promise<Array<{ webhookId: number, status: number | null, responseBody: string | null, error?: string }>>,
@@ -133,6 +136,8 @@ async function startFakeSuperOffice(options = {}) {
 	let nextId = 1;
 	/** Records by id and the Quote agent (superOfficeRecords.js), set up once the origin is known. */
 	let readRecord;
+	/** Entities written, searched and listed (superOfficeEntities.js). */
+	let writeEntity;
 
 	const fake = {
 		origin: '',
@@ -397,6 +402,15 @@ async function startFakeSuperOffice(options = {}) {
 				malformed ? undefined : body,
 			);
 			if (answer !== undefined) return answer;
+			const rest = path.slice(prefix.length);
+			if (!/^\/webhook/i.test(rest)) {
+				const failed = await fake.ruled(rest);
+				if (failed !== undefined) return failed;
+				const written = writeEntity(req.method, rest, url.searchParams, () =>
+					malformed ? undefined : body,
+				);
+				if (written !== undefined) return written;
+			}
 		}
 		if (!fake.webhookAgentEnabled)
 			return [
@@ -489,6 +503,7 @@ async function startFakeSuperOffice(options = {}) {
 	fake.origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 	fake.baseUrl = `${fake.origin}${prefix}`;
 	readRecord = recordRoutes(fake);
+	writeEntity = entityRoutes(fake);
 	return fake;
 }
 

@@ -564,6 +564,20 @@ function recordRoutes(fake) {
 		return rule;
 	}
 
+	/** What a failure rule makes of a request to this path: a delay, and an answer or nothing. */
+	async function ruled(path) {
+		const rule = ruleFor(path);
+		if (rule?.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+		if (!rule?.status) return undefined;
+		const headers = rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
+		return [
+			rule.status,
+			errorBody(ERROR_TYPES[rule.status] ?? 'Error', `Failing with ${rule.status}`),
+			headers,
+		];
+	}
+	fake.ruled = ruled;
+
 	/**
 	 * Answers a record request, or undefined when the path is not one of these.
 	 * @returns {Promise<[number, unknown, Record<string, string>?] | undefined>}
@@ -574,24 +588,14 @@ function recordRoutes(fake) {
 			parts.length === 3 && parts[0] === 'Agents' && parts[1] === 'Quote' && parts[2] in agent;
 		const isResource = parts.length === 2 && RESOURCES.includes(parts[0]) && /^\d+$/.test(parts[1]);
 		if (!isAgent && !isResource) return undefined;
-		const rule = ruleFor(rest);
-		if (rule?.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
-		if (rule?.status) {
-			const headers =
-				rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
-			return [
-				rule.status,
-				errorBody(ERROR_TYPES[rule.status] ?? 'Error', `Failing with ${rule.status}`),
-				headers,
-			];
-		}
+		if (isResource && method !== 'GET') return undefined;
+		const failed = await ruled(rest);
+		if (failed !== undefined) return failed;
 		if (isAgent) {
 			if (method !== 'POST')
 				return [405, errorBody('MethodNotAllowed', `${method} is not allowed here`)];
 			return [200, agent[parts[2]](readBody())];
 		}
-		if (method !== 'GET')
-			return [405, errorBody('MethodNotAllowed', `${method} is not allowed here`)];
 		const record = fake.records[parts[0]].get(Number(parts[1]));
 		if (record === undefined)
 			return [404, errorBody('SoNotFoundException', `${parts[0]} id ${parts[1]} not found`)];

@@ -532,7 +532,15 @@ describe('SuperOffice Trigger, Include Record: the credential the editor asks fo
 			{ authentication: 'oAuth2', includeRecord: true, apiAccess: 'onSite' },
 			['superOfficeOAuth2Api'],
 		],
-		[{ authentication: 'onSite', apiAccess: 'oAuth2', noRecordApi: true }, ['superOfficeApi']],
+		[{ authentication: 'onSite', apiAccess: 'oAuth2', noApiCredential: true }, ['superOfficeApi']],
+		// the loop guard needs the API credential too
+		[{ skipOwnChanges: true }, ['superOfficeWebhookApi', 'superOfficeOAuth2Api']],
+		[{ skipOwnChanges: true, apiAccess: 'onSite' }, ['superOfficeWebhookApi', 'superOfficeApi']],
+		[
+			{ authentication: 'none', skipOwnChanges: true, includeRecord: true, apiAccess: 'onSite' },
+			['superOfficeApi'],
+		],
+		[{ authentication: 'onSite', skipOwnChanges: true }, ['superOfficeApi']],
 	])('%j shows %j', (parameters, expected) => {
 		expect(shown(parameters)).toEqual(expected);
 	});
