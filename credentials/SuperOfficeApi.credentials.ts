@@ -32,6 +32,9 @@ export class SuperOfficeApi implements ICredentialType {
 	documentationUrl =
 		'https://github.com/n8n-nodes-crm-triggers/n8n-nodes-crm-triggers#automatic-registration';
 
+	// Fields are hidden for the other login kinds rather than shown for their own: the editor shows
+	// the same, and n8n 1.x's public API (POST /api/v1/credentials), which derives a schema from
+	// `show` conditions only, then accepts a bearer token or user name and password too.
 	properties: INodeProperties[] = [
 		{
 			displayName: 'API Base URL',
@@ -67,7 +70,7 @@ export class SuperOfficeApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { authType: ['ticket'] } },
+			displayOptions: { hide: { authType: ['bearer', 'basic'] } },
 		},
 		{
 			displayName: 'Application Token',
@@ -76,7 +79,7 @@ export class SuperOfficeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description: 'Sent as the SO-AppToken header',
-			displayOptions: { show: { authType: ['ticket'] } },
+			displayOptions: { hide: { authType: ['bearer', 'basic'] } },
 		},
 		{
 			displayName: 'Access Token',
@@ -84,14 +87,14 @@ export class SuperOfficeApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { authType: ['bearer'] } },
+			displayOptions: { hide: { authType: ['ticket', 'basic'] } },
 		},
 		{
 			displayName: 'User Name',
 			name: 'username',
 			type: 'string',
 			default: '',
-			displayOptions: { show: { authType: ['basic'] } },
+			displayOptions: { hide: { authType: ['ticket', 'bearer'] } },
 		},
 		{
 			displayName: 'Password',
@@ -99,7 +102,7 @@ export class SuperOfficeApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { authType: ['basic'] } },
+			displayOptions: { hide: { authType: ['ticket', 'bearer'] } },
 		},
 	];
 

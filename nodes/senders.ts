@@ -2,6 +2,9 @@ import { CrmEventTrigger } from './CrmEvent/CrmEventTrigger.node';
 import { QondorTrigger } from './Qondor/QondorTrigger.node';
 import type { SenderDefinition } from './shared/sender';
 import type { TriggerNodeClass } from './shared/trigger';
+import type { INodeType } from 'n8n-workflow';
+
+import { SuperOffice } from './SuperOffice/SuperOffice.node';
 import { SuperOfficeTrigger } from './SuperOffice/SuperOfficeTrigger.node';
 
 /**
@@ -17,3 +20,6 @@ export const triggers: readonly TriggerNodeClass[] = [
 
 /** The definition of each trigger's sender. */
 export const senders: readonly SenderDefinition[] = triggers.map((trigger) => trigger.sender);
+
+/** The package's regular (action) nodes, which write back to a sender's API. */
+export const actionNodes: ReadonlyArray<new () => INodeType> = [SuperOffice];

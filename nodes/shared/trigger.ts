@@ -9,7 +9,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { acceptAnyRequest } from './authentication';
+import { acceptAnyRequest, always, configurationError } from './authentication';
 import { cachedCredential, rereadAfterFailure } from './credentialCache';
 import { setUpBySender } from './description';
 import { ALL_EVENTS, parseEventList, selectionMatcher } from './eventFilter';
@@ -73,7 +73,12 @@ async function authenticator(
 		return await sender.registration.authenticator(context, credential);
 	}
 	if (scheme === undefined) return acceptAnyRequest;
-	return schemeAuthenticator(scheme, await cachedCredential(context, credential), settings);
+	const read = await cachedCredential(context, credential).catch((error: Error) => error);
+	if (read instanceof Error) {
+		// Deleted, no longer shared, not decryptable: the check cannot be made.
+		return always(configurationError(`The credential cannot be read: ${read.message}`));
+	}
+	return schemeAuthenticator(scheme, read, settings);
 }
 
 /**

@@ -4,6 +4,7 @@
 
 const { startEnvironment } = require('../../scripts/lib/environment');
 const { importExamples, loadExamples } = require('../../scripts/lib/examples');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -21,6 +22,7 @@ const { startSmtpServer, withRealEmails } = require('../../scripts/lib/smtp');
 
 const { PACKAGE_NAME } = setupLib;
 const EMAIL_NODE = 'n8n-nodes-base.emailSend';
+const SUPEROFFICE_NODE = `${PACKAGE_NAME}.superOffice`;
 /** Nodes of the examples that call a vendor's cloud (out of reach here): disabled where the test runs an example. */
 const CLOUD_NODES = ['n8n-nodes-base.hubspot'];
 
@@ -95,12 +97,62 @@ function nodeTypesOf(descriptions) {
 
 /** Events besides the sample, per example, so that every branch runs once. */
 const EVENT_VARIANTS = {
+	// the customer's external reference as the SuperOffice company id, then a search by name
+	'qondor-offer-sent-to-superoffice.json': [
+		{ customerExternalReference: '43' },
+		{ customerExternalReference: '', customerName: 'Acme AS' },
+	],
 	'qondor-project-status-router.json': [
 		[1, 'Pending'],
 		[2, 'Confirmed'],
 		[3, 'Finished'],
 		[4, 'Cancelled'],
 	].map(([newStatus, newStatusText]) => ({ newStatus, newStatusText })),
+};
+
+/**
+ * What each example that writes to SuperOffice must have written (the fake's record of the calls
+ * one event made), given the event.
+ */
+const EXPECTED_WRITES = {
+	'superoffice-quote-approved.json': (written) => {
+		expect(written).toEqual([
+			{
+				method: 'PATCH',
+				entity: 'Sale',
+				id: 1021,
+				body: [{ op: 'replace', path: '/Status', value: 'Sold' }],
+			},
+			expect.objectContaining({ method: 'POST', entity: 'Appointment' }),
+		]);
+		expect(written[1].body).toMatchObject({
+			Associate: { AssociateId: 5 },
+			Type: 'inChecklist',
+			Contact: { ContactId: 43 },
+			Person: { PersonId: 64 },
+			Sale: { SaleId: 1021 },
+			Title: 'Deliver: Widget rollout 2024',
+		});
+	},
+	'qondor-offer-sent-to-superoffice.json': (written, event) => {
+		const sale = written.find((write) => write.entity === 'Sale');
+		const followUp = written.find((write) => write.entity === 'Appointment');
+		expect(sale).toMatchObject({ method: 'POST' });
+		expect(sale.body).toMatchObject({
+			Heading: event.offerHeading,
+			Contact: { ContactId: 43 },
+			Associate: { AssociateId: 5 },
+			Saledate: event.offerValidUntil,
+			Status: 'Open',
+		});
+		expect(sale.body.SaleText).toContain(event.offerLink);
+		expect(followUp.body).toMatchObject({
+			Associate: { AssociateId: 5 },
+			Contact: { ContactId: 43 },
+		});
+		const start = Date.parse(followUp.body.StartDate);
+		expect(Math.abs(start - (Date.now() + 7 * 24 * 3600_000))).toBeLessThan(10 * 60_000);
+	},
 };
 
 /** A prepared request ({ raw, headers }) as fetch takes it. */
@@ -210,36 +262,51 @@ function defineSuite(line) {
 			if (env) await env.stop();
 		}, 60000);
 
-		step('n8n lists every trigger node with its icons, credentials and output schema', async () => {
-			const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
-			const credentialTypes = await env.instance.request('GET', '/types/credentials.json');
-			for (const trigger of Object.values(setupLib.triggers())) {
-				const type = nodeTypes.find((candidate) => candidate.name === trigger.nodeType);
-				expect(type).toBeDefined();
-				expect(type.displayName).toBe(trigger.nodeName);
-				expect(type.group).toEqual(['trigger']);
-				expect(type.credentials.map((credential) => credential.name)).toEqual(
-					trigger.credentialTypes,
-				);
-				for (const credentialType of trigger.credentialTypes) {
-					expect(credentialTypes.map((credential) => credential.name)).toContain(credentialType);
-				}
-				// The output schema the editor fetches to list the trigger's fields before its first event.
-				const schema = await fetch(
-					`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`,
-				);
-				expect(schema.status).toBe(200);
-				expect(await schema.json()).toEqual(
-					require(`../../nodes/${trigger.folder}/__schema__/v1.0.0.json`),
-				);
-				for (const iconPath of [type.iconUrl.light, type.iconUrl.dark]) {
-					expect(iconPath).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/nodes/.+\\.svg$`));
+		step(
+			'n8n lists every node with its icons and credentials, each trigger with its output schema, the SuperOffice node also as an AI tool',
+			async () => {
+				const nodeTypes = await env.instance.request('GET', '/types/nodes.json');
+				const credentialTypes = await env.instance.request('GET', '/types/credentials.json');
+				const action = nodeTypes.find((candidate) => candidate.name === SUPEROFFICE_NODE);
+				expect(action).toMatchObject({ displayName: 'SuperOffice', group: ['transform'] });
+				expect(action.credentials.map((credential) => credential.name)).toEqual([
+					'superOfficeOAuth2Api',
+					'superOfficeApi',
+				]);
+				// usableAsTool: n8n makes a tool of it for its AI agents
+				expect(nodeTypes.map((candidate) => candidate.name)).toContain(`${SUPEROFFICE_NODE}Tool`);
+				for (const iconPath of [action.iconUrl.light, action.iconUrl.dark]) {
 					const icon = await fetch(`${env.instance.baseUrl}/${iconPath}`);
 					expect(icon.status).toBe(200);
-					expect(await icon.text()).toMatch(/^<svg /);
 				}
-			}
-		});
+				for (const trigger of Object.values(setupLib.triggers())) {
+					const type = nodeTypes.find((candidate) => candidate.name === trigger.nodeType);
+					expect(type).toBeDefined();
+					expect(type.displayName).toBe(trigger.nodeName);
+					expect(type.group).toEqual(['trigger']);
+					expect(type.credentials.map((credential) => credential.name)).toEqual(
+						trigger.credentialTypes,
+					);
+					for (const credentialType of trigger.credentialTypes) {
+						expect(credentialTypes.map((credential) => credential.name)).toContain(credentialType);
+					}
+					// The output schema the editor fetches to list the trigger's fields before its first event.
+					const schema = await fetch(
+						`${env.instance.baseUrl}/schemas/${trigger.nodeType}/1.0.0.json`,
+					);
+					expect(schema.status).toBe(200);
+					expect(await schema.json()).toEqual(
+						require(`../../nodes/${trigger.folder}/__schema__/v1.0.0.json`),
+					);
+					for (const iconPath of [type.iconUrl.light, type.iconUrl.dark]) {
+						expect(iconPath).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/nodes/.+\\.svg$`));
+						const icon = await fetch(`${env.instance.baseUrl}/${iconPath}`);
+						expect(icon.status).toBe(200);
+						expect(await icon.text()).toMatch(/^<svg /);
+					}
+				}
+			},
+		);
 
 		step(
 			'every Qondor topic, authenticated with the header, runs with the body as Qondor sent it',
@@ -877,6 +944,203 @@ function defineSuite(line) {
 		);
 
 		step(
+			'SuperOffice node writes back: a quote.approved event marks the sale sold and creates a follow-up for the sales rep; SuperOffice’s event for that write starts nothing, the same event by another associate does',
+			async () => {
+				const token = 'e2e-superoffice-write-back-token';
+				const fake = await startFakeSuperOffice({ auth: { type: 'bearer', token } });
+				try {
+					const credential = await env.instance.createCredentialAsEditor(
+						'SuperOffice API (write-back, fake)',
+						'superOfficeApi',
+						{ baseUrl: fake.baseUrl, allowHttp: true, authType: 'bearer', accessToken: token },
+					);
+					const api = {
+						superOfficeApi: { id: credential.id, name: 'SuperOffice API (write-back, fake)' },
+					};
+					const node = (name, parameters, position) => ({
+						id: crypto.randomUUID(),
+						name,
+						type: SUPEROFFICE_NODE,
+						typeVersion: 1,
+						position,
+						parameters: { authentication: 'onSite', ...parameters },
+						credentials: api,
+					});
+					const workflow = setupLib.triggerWorkflow(
+						'superoffice',
+						{ id: credential.id, name: 'x' },
+						{
+							name: 'SuperOffice write-back',
+							webhookId: '6f1e0d2c-7a4b-4c3d-9e8f-0a1b2c3d4e91',
+							parameters: {
+								authentication: 'onSite',
+								events: ['quote.approved', 'sale.changed'],
+								includeRecord: true,
+								skipOwnChanges: true,
+							},
+						},
+					);
+					const [trigger] = workflow.nodes;
+					trigger.credentials = api;
+					// quote.approved: write back; anything else (sale.changed): Received only
+					workflow.nodes.push(
+						{
+							id: crypto.randomUUID(),
+							name: 'Quote Approved?',
+							type: 'n8n-nodes-base.if',
+							typeVersion: 2.2,
+							position: [260, -200],
+							parameters: {
+								conditions: {
+									options: {
+										caseSensitive: true,
+										leftValue: '',
+										typeValidation: 'strict',
+										version: 2,
+									},
+									conditions: [
+										{
+											id: crypto.randomUUID(),
+											leftValue: '={{ $json.Event }}',
+											rightValue: 'quote.approved',
+											operator: { type: 'string', operation: 'equals' },
+										},
+									],
+									combinator: 'and',
+								},
+								options: {},
+							},
+						},
+						node(
+							'Mark Sale as Sold',
+							{
+								resource: 'sale',
+								operation: 'update',
+								saleId: '={{ $json.quote.saleId }}',
+								updateFields: { status: 'Sold' },
+							},
+							[520, -200],
+						),
+						node(
+							'Follow-Up for Sales Rep',
+							{
+								resource: 'followUp',
+								operation: 'create',
+								owner: '={{ $json.Associate.AssociateId }}',
+								text: '=Deliver {{ $json.Heading }}',
+								start: 'daysFromNow',
+								daysFromNow: 1,
+								company: { __rl: true, mode: 'id', value: '={{ $json.Contact.ContactId }}' },
+								person: '={{ $json.Person.PersonId }}',
+								sale: '={{ $json.SaleId }}',
+							},
+							[780, -200],
+						),
+					);
+					workflow.connections[trigger.name].main[0].push({
+						node: 'Quote Approved?',
+						type: 'main',
+						index: 0,
+					});
+					workflow.connections['Quote Approved?'] = {
+						main: [[{ node: 'Mark Sale as Sold', type: 'main', index: 0 }], []],
+					};
+					workflow.connections['Mark Sale as Sold'] = {
+						main: [[{ node: 'Follow-Up for Sales Rep', type: 'main', index: 0 }]],
+					};
+					const created = await env.instance.createActiveWorkflow(workflow);
+					expect(fake.webhooks.size).toBe(1);
+
+					// a sales rep (associate 5) approves quote 493 in SuperOffice
+					const [delivery] = await fake.fire('quote.approved', {
+						primaryKey: 493,
+						changedByAssociateId: 5,
+					});
+					expect(delivery.status).toBe(200);
+					const [execution] = await waitForExecution(created.id, 1);
+					expect(execution.data.resultData.error).toBeUndefined();
+					expect(fake.writes).toEqual([
+						{
+							method: 'PATCH',
+							entity: 'Sale',
+							id: 1021,
+							body: [{ op: 'replace', path: '/Status', value: 'Sold' }],
+						},
+						expect.objectContaining({ method: 'POST', entity: 'Appointment' }),
+					]);
+					expect(fake.writes[1].body).toMatchObject({
+						Associate: { AssociateId: 5 },
+						Contact: { ContactId: 43 },
+						Person: { PersonId: 64 },
+						Sale: { SaleId: 1021 },
+						Description: 'Deliver Widget rollout 2024',
+					});
+					expect(fake.records.Sale.get(1021).Status).toBe('Sold');
+
+					// SuperOffice's event for the workflow's own write: answered, nothing run
+					await fake.settled();
+					const own = fake.emitted.find((entry) => entry.event === 'sale.changed');
+					expect(own.results).toEqual([
+						expect.objectContaining({
+							status: 200,
+							responseBody: expect.stringContaining('"reason":"own-change"'),
+						}),
+					]);
+					await new Promise((resolve) => setTimeout(resolve, 1500));
+					expect(await env.instance.executions(created.id, { includeData: false })).toHaveLength(1);
+
+					// the same event made by a person in SuperOffice runs the workflow
+					const [byPerson] = await fake.fire('sale.changed', {
+						primaryKey: 1021,
+						changedByAssociateId: 5,
+						changes: ['status'],
+					});
+					expect(byPerson.status).toBe(200);
+					const executions = await waitForExecution(created.id, 2);
+					expect(executions).toHaveLength(2);
+					expect(triggerItems(executions[0], 'SuperOffice Trigger')).toEqual([
+						expect.objectContaining({ Event: 'sale.changed', ChangedByAssociateId: 5 }),
+					]);
+					expect(fake.writes).toHaveLength(2);
+					// the API user was looked up once
+					expect(
+						fake.requests.filter((request) => request.path.endsWith('/User/currentAssociate')),
+					).toHaveLength(1);
+					await env.instance.deactivate(created.id);
+				} finally {
+					await fake.close();
+				}
+			},
+		);
+
+		step(
+			'a SuperOffice API credential can be created by script through n8n’s public API, as the README shows, for every kind of login',
+			async () => {
+				// n8n 1.x adds allowedHttpRequestDomains to credentials that sign requests and demands
+				// allowedDomains unless it is given; n8n 2.x needs neither.
+				const domains = line === 1 ? { allowedHttpRequestDomains: 'all' } : {};
+				const logins = [
+					{ authType: 'ticket', ticketToken: '7T:e2e', appToken: 'e2e-app' },
+					{ authType: 'bearer', accessToken: 'e2e-bearer' },
+					{ authType: 'basic', username: 'ada', password: 'e2e-password' },
+				];
+				for (const login of logins) {
+					const created = await env.instance.createCredential(
+						`SuperOffice API by script (${login.authType})`,
+						'superOfficeApi',
+						{
+							baseUrl: 'https://crm.example.com/SuperOffice/api/v1',
+							allowHttp: false,
+							...login,
+							...domains,
+						},
+					);
+					expect(created).toMatchObject({ id: expect.any(String), type: 'superOfficeApi' });
+				}
+			},
+		);
+
+		step(
 			'SuperOffice credentials: Test sends the login to https:// only (or http:// with Allow Plain HTTP) and never follows a redirect with it',
 			async () => {
 				const token = 'e2e-credential-test-token';
@@ -1118,6 +1382,18 @@ function defineSuite(line) {
 									...node,
 									credentials: { smtp: { id: smtpCredential.id, name: 'SMTP (e2e)' } },
 								};
+							// The SuperOffice node writes to the fake, with the on-site credential type (as bearer).
+							if (node.type === SUPEROFFICE_NODE)
+								return {
+									...node,
+									parameters: { ...node.parameters, authentication: 'onSite' },
+									credentials: {
+										superOfficeApi: {
+											id: recordCredential.id,
+											name: 'SuperOffice API (examples, fake)',
+										},
+									},
+								};
 							// Nodes that call a vendor's cloud get a credential, but cannot run here: disabled,
 							// they pass their items on.
 							if (CLOUD_NODES.includes(node.type)) {
@@ -1135,8 +1411,7 @@ function defineSuite(line) {
 						const selected = triggerNode.parameters[sender.events.parameter] ?? ['*'];
 						const samples = loadSamples(sender);
 						const eventName =
-							selected.find((name) => samples[name] !== undefined) ??
-							wireOf(sender).benchmark[0];
+							selected.find((name) => samples[name] !== undefined) ?? wireOf(sender).benchmark[0];
 						for (const variant of EVENT_VARIANTS[file] ?? [{}]) {
 							const event = freshEvent(sender, {
 								...withRealEmails(samples[eventName]),
@@ -1144,6 +1419,7 @@ function defineSuite(line) {
 							});
 							const before = (await env.instance.executions(created.id, { includeData: false }))
 								.length;
+							const writesBefore = superOffice.writes.length;
 							const response = await fetch(
 								env.instance.webhookUrl(`${triggerNode.webhookId}/${sender.path}`),
 								{
@@ -1156,6 +1432,11 @@ function defineSuite(line) {
 							expect({ file, status: response.status }).toEqual({ file, status: 200 });
 							const [execution] = await waitForExecution(created.id, before + 1);
 							const { runData } = execution.data.resultData;
+							expect({ file, error: execution.data.resultData.error?.message }).toEqual({
+								file,
+								error: undefined,
+							});
+							EXPECTED_WRITES[file]?.(superOffice.writes.slice(writesBefore), event.body);
 
 							// Each email node that ran sends one message per item it received, rendered by its own expressions.
 							const expected = [];
@@ -1224,6 +1505,13 @@ function defineSuite(line) {
 					expect(smtp.messages.map((message) => message.to).flat()).toEqual(
 						expect.arrayContaining(['ola@acme.example', 'jane.doe@vendor.example']),
 					);
+					// the Qondor offer made its contact person once, whichever way the company was found
+					const persons = superOffice.writes.filter((write) => write.entity === 'Person');
+					expect(persons.map((write) => write.method)).toEqual(['POST']);
+					expect(persons[0].body).toMatchObject({
+						Emails: [{ Value: 'person1@example.com' }],
+						Contact: { ContactId: 43 },
+					});
 				} finally {
 					await smtp.close();
 					await superOffice.close();

@@ -123,6 +123,7 @@ function validate(fields, requireHttps) {
  *   webhooks: Map<number, SuperOfficeWebhook>, failures: Map<number, number>,
  *   records: any, recordRules: Array<{ path: string, status?: number, retryAfter?: number, delayMs?: number, times?: number }>,
  *   writes: Array<{ method: string, entity: string, id: number, body: any }>, apiUser: Record<string, any>,
+ *   emitted: Array<{ event: string, primaryKey: number, results: Array<{ webhookId: number, status: number | null, responseBody: string | null }> }>,
  *   associates: Array<Record<string, any>>, tasks: Array<Record<string, any>>, settled: () => Promise<void>,
  *   requests: Array<{ method: string, path: string, url: string, headers: Record<string, string | string[] | undefined>, body: any }>,
  *   testDeliveries: Array<{ webhookId: number | null, status: number | null, body: Record<string, any>, headers: Record<string, string>, responseBody: string | null, error?: string }>,

@@ -31,9 +31,12 @@ const ENTITIES = {
 	Appointment: { key: 'AppointmentId', event: 'activity' },
 };
 
-/** The associate behind the fake's API credential (an integration's system user). */
+/**
+ * The associate behind the fake's API credential (an integration's system user); SuperOffice's
+ * documented example events are made by associate 37201, a person.
+ */
 const API_USER = {
-	AssociateId: 37201,
+	AssociateId: 71,
 	Name: 'N8N',
 	PersonId: 9100,
 	Rank: 90,
@@ -139,12 +142,14 @@ function defaults(entity) {
 
 /**
  * Adds the writing routes to a fake SuperOffice (superOffice.js): `fake.writes` records
- * `{ method, entity, id, body }` of every create and update, `fake.apiUser` is the associate behind
+ * `{ method, entity, id, body }` of every create and update, `fake.emitted` the webhook events that
+ * followed (`{ event, primaryKey, results }`: each webhook's answer), `fake.apiUser` is the associate behind
  * the credential, `fake.associates` and `fake.tasks` the lists, `fake.settled()` waits for the
  * webhook events that followed writes.
  */
 function entityRoutes(fake) {
 	fake.writes = [];
+	fake.emitted = [];
 	fake.apiUser = { ...API_USER };
 	fake.associates = [
 		{ AssociateId: 5, Name: 'JD', FullName: 'Jane Doe', PersonId: 12, ContactId: 2 },
@@ -190,14 +195,16 @@ function entityRoutes(fake) {
 			if (status === 'Lost') events.push('sale.lost');
 		}
 		for (const event of events) {
-			const sent = new Promise((resolve) => setImmediate(resolve)).then(() =>
-				fake.fire(event, {
-					primaryKey: id,
-					entity: ENTITIES[entity].event === 'activity' ? 'appointment' : ENTITIES[entity].event,
-					changes,
-					changedByAssociateId: fake.apiUser.AssociateId,
-				}),
-			);
+			const sent = new Promise((resolve) => setImmediate(resolve))
+				.then(() =>
+					fake.fire(event, {
+						primaryKey: id,
+						entity: ENTITIES[entity].event === 'activity' ? 'appointment' : ENTITIES[entity].event,
+						changes,
+						changedByAssociateId: fake.apiUser.AssociateId,
+					}),
+				)
+				.then((results) => fake.emitted.push({ event, primaryKey: id, results }));
 			pending.push(sent);
 		}
 	}
@@ -222,7 +229,13 @@ function entityRoutes(fake) {
 			throw [400, errorBody('SoValidationException', `${entity} ${id} does not exist`)];
 		if (record === undefined) return value;
 		if (entity === 'Contact')
-			return { ContactId: record.ContactId, Name: record.Name, OrgNr: record.OrgNr };
+			return {
+				ContactId: record.ContactId,
+				Name: record.Name,
+				OrgNr: record.OrgNr,
+				AssociateId: record.Associate?.AssociateId ?? 0,
+				AssociateFullName: record.Associate?.FullName ?? '',
+			};
 		if (entity === 'Person')
 			return {
 				PersonId: record.PersonId,

@@ -28,12 +28,18 @@ const ALLOWED = [
 	/^index\.js$/,
 	/^dist\/credentials\/[A-Za-z0-9]+\.credentials\.js$/,
 	/^dist\/nodes\/[A-Za-z0-9]+\/[A-Za-z0-9]+(\.node)?\.js$/,
-	/^dist\/nodes\/[A-Za-z0-9]+\/[A-Za-z0-9]+Trigger\.node\.json$/,
+	/^dist\/nodes\/[A-Za-z0-9]+\/actions\/[A-Za-z0-9]+\.js$/,
+	/^dist\/nodes\/[A-Za-z0-9]+\/[A-Za-z0-9]+\.node\.json$/,
 	/^dist\/nodes\/[A-Za-z0-9]+\/[A-Za-z0-9.]+\.svg$/,
 	/^dist\/nodes\/[A-Za-z0-9]+\/__schema__\/v\d+\.\d+\.\d+\.json$/,
 ];
-/** The budget: today 46 files, 41 kB packed. */
-const BUDGET = { files: 60, packedBytes: 64 * 1024 };
+/**
+ * The budget. The three triggers took 51 files and 62 kB packed (README included); the receiving
+ * pipeline's stages and the secret lifecycle in files of their own added 8 files and about 5 kB;
+ * the SuperOffice node and the trigger's loop guard 11 files and about 14 kB (its code, and its
+ * README section). A little room above the 69 files and 79.4 kB of today.
+ */
+const BUDGET = { files: 72, packedBytes: 82 * 1024 };
 
 /** npm with this machine's settings, but never the lifecycle scripts of the package. */
 function npm(args, options = {}) {
@@ -68,16 +74,17 @@ describe('the packed package', () => {
 		assert.deepEqual(unexpected, []);
 	});
 
-	it('has every node and credential package.json names, each with its codex, icons and output schema', () => {
+	it('has every node and credential package.json names, each with its codex and icons, each trigger with its output schema', () => {
 		const files = new Set(packed.files.map((file) => file.path));
 		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials])
 			assert.ok(files.has(file), `${file} is not in the tarball`);
 		for (const node of pkg.n8n.nodes) {
 			assert.ok(files.has(node.replace(/\.js$/, '.json')), `${node}: no codex file`);
-			assert.ok(
-				files.has(path.join(path.dirname(node), '__schema__', 'v1.0.0.json')),
-				`${node}: no output schema`,
-			);
+			if (node.endsWith('Trigger.node.js'))
+				assert.ok(
+					files.has(path.join(path.dirname(node), '__schema__', 'v1.0.0.json')),
+					`${node}: no output schema`,
+				);
 			const nodeModule = fs.readFileSync(path.join(folder, 'package', node), 'utf8');
 			for (const [, icon] of nodeModule.matchAll(/'file:([^']+\.svg)'/g)) {
 				assert.ok(
@@ -86,6 +93,20 @@ describe('the packed package', () => {
 				);
 			}
 		}
+	});
+
+	it('holds every file its JavaScript requires (nothing is left out of package.json "files")', () => {
+		const files = new Set(packed.files.map((file) => file.path));
+		const missing = [];
+		for (const file of files) {
+			if (!file.endsWith('.js') || !file.startsWith('dist/')) continue;
+			const text = fs.readFileSync(path.join(folder, 'package', file), 'utf8');
+			for (const [, target] of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+				const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(file), target));
+				if (!files.has(`${resolved}.js`) && !files.has(resolved)) missing.push(`${file} → ${target}`);
+			}
+		}
+		assert.deepEqual(missing, []);
 	});
 
 	it(`stays within its budget (${BUDGET.files} files, ${BUDGET.packedBytes / 1024} kB packed)`, (t) => {
@@ -115,27 +136,46 @@ describe('the packed package', () => {
 	});
 });
 
-describe('package.json lists what n8n must load for every trigger of the registry (nodes/senders.ts)', () => {
-	const { triggers } = createRequire(import.meta.url)(
+describe('package.json lists what n8n must load for every node of the registry (nodes/senders.ts)', () => {
+	const { triggers, actionNodes } = createRequire(import.meta.url)(
 		path.join(ROOT, 'dist', 'nodes', 'senders.js'),
 	);
+
+	/** The credential types a node names, each in package.json and in credentials/. */
+	function assertCredentials(description) {
+		for (const { name } of description.credentials ?? []) {
+			const file = `${name[0].toUpperCase()}${name.slice(1)}.credentials`;
+			assert.ok(
+				pkg.n8n.credentials.includes(`dist/credentials/${file}.js`),
+				`package.json's n8n.credentials lacks ${file}.js`,
+			);
+			assert.ok(
+				fs.existsSync(path.join(ROOT, 'credentials', `${file}.ts`)),
+				`credentials/${file}.ts is missing`,
+			);
+		}
+	}
+
+	for (const Action of actionNodes) {
+		it(`${Action.name}: its node file and credentials, its codex naming it`, () => {
+			const { description } = new Action();
+			const folder = pkg.n8n.nodes
+				.map((node) => node.split('/'))
+				.find((parts) => parts.at(-1) === `${Action.name}.node.js`);
+			assert.ok(folder, `package.json's n8n.nodes lacks ${Action.name}.node.js`);
+			assertCredentials(description);
+			const codexFile = path.join(ROOT, 'nodes', folder.at(-2), `${Action.name}.node.json`);
+			const codex = JSON.parse(fs.readFileSync(codexFile, 'utf8'));
+			assert.equal(codex.node, `${pkg.name}.${description.name}`);
+		});
+	}
 
 	for (const Trigger of triggers) {
 		it(`${Trigger.name}: its node file and credentials, its codex naming it`, () => {
 			const { description } = new Trigger();
 			const node = `dist/nodes/${Trigger.sender.folder}/${Trigger.name}.node.js`;
 			assert.ok(pkg.n8n.nodes.includes(node), `package.json's n8n.nodes lacks ${node}`);
-			for (const { name } of description.credentials ?? []) {
-				const file = `${name[0].toUpperCase()}${name.slice(1)}.credentials`;
-				assert.ok(
-					pkg.n8n.credentials.includes(`dist/credentials/${file}.js`),
-					`package.json's n8n.credentials lacks ${file}.js`,
-				);
-				assert.ok(
-					fs.existsSync(path.join(ROOT, 'credentials', `${file}.ts`)),
-					`credentials/${file}.ts is missing`,
-				);
-			}
+			assertCredentials(description);
 			const codex = JSON.parse(
 				fs.readFileSync(
 					path.join(ROOT, 'nodes', Trigger.sender.folder, `${Trigger.name}.node.json`),
@@ -147,7 +187,7 @@ describe('package.json lists what n8n must load for every trigger of the registr
 	}
 
 	it('and no node that is not in the registry', () => {
-		assert.equal(pkg.n8n.nodes.length, triggers.length);
+		assert.equal(pkg.n8n.nodes.length, triggers.length + actionNodes.length);
 	});
 });
 

@@ -106,6 +106,18 @@ describe.each(triggers.map((Trigger) => [Trigger.sender.name, Trigger] as const)
 			expect(await send(setup, old)).toBe(401);
 		});
 
+		it('a credential that cannot be read (deleted, unshared) is read again at most once per recheck interval', async () => {
+			const { setup, reads } = nodeSetup({});
+			for (let i = 0; i < 10; i++) {
+				expect(await send(setup, newCredential(sender))).toBe(500);
+				advance(100);
+			}
+			expect(reads).toHaveLength(1);
+			advance(RECHECK_INTERVAL_MS);
+			expect(await send(setup, newCredential(sender))).toBe(500);
+			expect(reads).toHaveLength(2);
+		});
+
 		it('a stream of bad requests reads the credential at most once per recheck interval', async () => {
 			const credential = newCredential(sender);
 			const { setup, reads } = nodeSetup({ [type]: credential });

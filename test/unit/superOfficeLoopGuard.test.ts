@@ -86,7 +86,7 @@ describe('SuperOffice Trigger: Skip Changes Made by the API User', () => {
 		expect(outcome.body).toMatchObject({ status: 'ignored', reason: 'own-change' });
 		expect(outcome.items).toBeUndefined();
 		expect(logs.find((log) => log.level === 'info')?.message).toContain(
-			'sale.changed was made by the API user (associate 37201)',
+			`sale.changed was made by the API user (associate ${fake.apiUser.AssociateId})`,
 		);
 	});
 
@@ -97,7 +97,8 @@ describe('SuperOffice Trigger: Skip Changes Made by the API User', () => {
 	});
 
 	it('SuperOffice is asked for the API user once, not per event', async () => {
-		for (const associate of [37201, 5, 37201, 7, 37201]) await deliver(associate);
+		const own = fake.apiUser.AssociateId as number;
+		for (const associate of [own, 5, own, 7, 37201]) await deliver(associate);
 		expect(lookups()).toHaveLength(1);
 		expect(lookups()[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
 	});

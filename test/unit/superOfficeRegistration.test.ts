@@ -524,6 +524,28 @@ describe('SuperOffice Trigger: automatic registration', () => {
 		expect(secretPuts()).toHaveLength(1);
 	});
 
+	it('an API credential that cannot be read (deleted): 20 requests cost one read, each answered 500', async () => {
+		await call('create');
+		newProcess();
+		const reads: string[] = [];
+		const deleted = {};
+		for (let i = 0; i < 20; i++) {
+			const outcome = await runWebhook(node, signedWith('whatever'), {
+				parameters: setup.parameters,
+				credentials: deleted,
+				nodeCredentials: { superOfficeApi: { id: 'credential-1', name: 'SuperOffice API' } },
+				staticData: structuredClone(setup.staticData),
+				workflowId: 'wf42',
+				nodeName: 'SuperOffice Trigger',
+				credentialReads: reads,
+			});
+			expect(outcome.statusCode).toBe(500);
+			expect(outcome.body?.message).toContain('cannot be read');
+			offset += 100;
+		}
+		expect(reads).toHaveLength(1);
+	});
+
 	it('a registration of the unpublished 0.1 (its secret in clear in static data) is not used: activation replaces the webhook', async () => {
 		await call('create');
 		const old = 'c2VjcmV0LWtlcHQtaW4tY2xlYXItYnktYW4tZWFybGllci12ZXJzaW9u';
