@@ -105,7 +105,7 @@ async function main() {
 			});
 			Object.assign(nodes[0].credentials, api);
 		});
-		const quoteApproved = examples.find((workflow) => workflow.name.includes('quote is approved'));
+		const quoteApproved = examples.find((workflow) => workflow.name.includes('quote approved'));
 		await updateWorkflow(env.instance, quoteApproved.id, (nodes) => {
 			for (const node of nodes.filter((candidate) => candidate.type.endsWith('.superOffice'))) {
 				node.parameters.authentication = 'onSite';

@@ -70,7 +70,11 @@ async function connect(context: Context): Promise<SuperOfficeApi> {
 }
 
 /** What SuperOffice answers to a GET for the editor's lists. */
-async function listed(context: ILoadOptionsFunctions, path: string, what: string): Promise<unknown> {
+async function listed(
+	context: ILoadOptionsFunctions,
+	path: string,
+	what: string,
+): Promise<unknown> {
 	const calls = new ItemCalls(await connect(context));
 	try {
 		const answer = await calls.call(

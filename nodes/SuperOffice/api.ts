@@ -7,7 +7,6 @@ import type {
 	IHttpRequestOptions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
 /*
  * SuperOffice's REST API as registration, record reading and the SuperOffice node call it: through
@@ -50,23 +49,21 @@ export class TimeLimitError extends Error {
 	}
 }
 
+const EXPIRED = Symbol('expired');
+
 /**
  * The call's outcome, or a TimeLimitError once `limitMs` have passed. The request has a time limit
- * of its own; this one also covers a request helper that ignores it. The timer ends with the call.
+ * of its own; this one also covers a request helper that ignores it. Its timer does not hold the
+ * process open.
  */
 export async function withinTime<T>(call: Promise<T>, limitMs: number): Promise<T> {
-	const done = new AbortController();
-	const expired = sleepWithAbort(limitMs, done.signal).then(
-		() => {
-			throw new TimeLimitError(limitMs);
-		},
-		() => new Promise<never>(() => {}),
+	const signal = AbortSignal.timeout(Math.max(1, limitMs));
+	const expired = new Promise<typeof EXPIRED>((resolve) =>
+		signal.addEventListener('abort', () => resolve(EXPIRED), { once: true }),
 	);
-	try {
-		return await Promise.race([call, expired]);
-	} finally {
-		done.abort();
-	}
+	const outcome = await Promise.race([call, expired]);
+	if (outcome === EXPIRED) throw new TimeLimitError(limitMs);
+	return outcome as T;
 }
 
 /**

@@ -696,9 +696,9 @@ function defineSuite(line) {
 					expect(saved).not.toContain(secret);
 					expect(saved).not.toContain('superOfficeWebhookSecret');
 
-					// the API credential edited in n8n: SuperOffice is given the secret derived from the new
-					// one. A request that fails the check makes the trigger read the credential again (at
-					// most every 5 seconds; it was read for the delivery above).
+					// the API credential edited in n8n. A request that fails the check makes the trigger read
+					// the credential again (at most every 5 seconds; it was read for the delivery above), but
+					// it calls nothing at SuperOffice: only a genuine delivery, or an activation, may.
 					const renewed = `${token}-renewed`;
 					await env.instance.updateCredentialAsEditor(
 						credential.id,
@@ -708,6 +708,7 @@ function defineSuite(line) {
 					);
 					fake.auth = { type: 'bearer', token: renewed };
 					await new Promise((resolve) => setTimeout(resolve, 5100));
+					const calls = fake.requests.length;
 					const forged = await postEvent(
 						url,
 						superOfficeRequest(
@@ -716,6 +717,15 @@ function defineSuite(line) {
 						),
 					);
 					expect(forged.status).toBe(401);
+					await new Promise((resolve) => setTimeout(resolve, 1000));
+					expect(fake.requests.length).toBe(calls);
+					// SuperOffice's next event, still signed with the old secret, runs; the process that
+					// knows the old secret then gives SuperOffice the one derived from the edited credential
+					const [genuine] = await fake.fire('quote.approved', {
+						primaryKey: 4713,
+						eventId: 'e2e-auto-old-secret',
+					});
+					expect(genuine.status).toBe(200);
 					const rotated = Date.now() + 30000;
 					while (fake.webhooks.get(1).Secret === secret && Date.now() < rotated)
 						await new Promise((resolve) => setTimeout(resolve, 100));
@@ -738,7 +748,7 @@ function defineSuite(line) {
 						superOfficeRequest({ ...quoteEvents()[0].body, EventId: 'e2e-auto-late' }, secret),
 					);
 					expect(late.status).toBe(200);
-					expect((await waitForExecution(created.id, 3)).length).toBe(3);
+					expect((await waitForExecution(created.id, 4)).length).toBe(4);
 
 					// deactivating removes the webhook at SuperOffice
 					await env.instance.deactivate(created.id);
@@ -1153,7 +1163,13 @@ function defineSuite(line) {
 						authType: 'bearer',
 						accessToken: token,
 					});
-					const test = async (type, data, id) =>
+					// n8n 2.x tests a saved credential (by id) with the data in the form
+					const saved = await env.instance.createCredentialAsEditor(
+						'SuperOffice API (test button)',
+						'superOfficeApi',
+						onSite(true),
+					);
+					const test = async (type, data, id = saved.id) =>
 						await env.instance.request('POST', '/rest/credentials/test', {
 							body: { credentials: { id, name: 'SuperOffice (test button)', type, data } },
 						});

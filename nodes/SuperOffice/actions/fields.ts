@@ -144,7 +144,12 @@ export function referenceField(
 			type: 'string',
 			...property,
 		} as INodeProperties,
-		write: (draft, value) => (draft[field] = { [key]: idOf(value, displayName) }),
+		write: (draft, value) => {
+			const id = idOf(value, displayName);
+			// The same record as now: left as SuperOffice gave it (an update then sends nothing for it).
+			const current = draft[field] as IDataObject | null | undefined;
+			if (current?.[key] !== id) draft[field] = { [key]: id };
+		},
 	};
 }
 
