@@ -31,16 +31,16 @@ export class SuperOfficeTrigger extends triggerNode(superOffice) implements INod
 				name: 'superOfficeOAuth2Api',
 				required: true,
 				displayOptions: {
-					show: { authentication: ['oAuth2', 'signature', 'none'] },
-					hide: { apiAccess: ['onSite'], noApiCredential: [true] },
+					show: { '@version': [1] },
+					hide: { authentication: ['onSite'], apiAccess: ['onSite'], noApiCredential: [true] },
 				},
 			},
 			{
 				name: 'superOfficeApi',
 				required: true,
 				displayOptions: {
-					show: { authentication: ['onSite', 'signature', 'none'] },
-					hide: { apiAccess: ['oAuth2'], noApiCredential: [true] },
+					show: { '@version': [1] },
+					hide: { authentication: ['oAuth2'], apiAccess: ['oAuth2'], noApiCredential: [true] },
 				},
 			},
 		],

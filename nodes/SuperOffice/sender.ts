@@ -127,12 +127,15 @@ const apiParameters: INodeProperties[] = [
 /**
  * When an API credential is shown: for the choice that registers with it, or under Webhook Secret
  * and None when records or the loop guard use it. A parameter that is not shown has no value, so a
- * stale API Credential choice never hides the credential a registration needs.
+ * stale API Credential choice never hides the credential a registration needs. Said with `hide`
+ * (and a `show` that always holds): n8n's editor takes a parameter whose every value some
+ * credential's `show` names for the node's "main auth field" and hides it from the panel, which
+ * would leave no way to change Authentication.
  */
-function apiCredentialDisplay(choice: string, other: string) {
+function apiCredentialDisplay(other: string) {
 	return {
-		show: { authentication: [choice, 'signature', 'none'] },
-		hide: { apiAccess: [other], noApiCredential: [true] },
+		show: { '@version': [1] },
+		hide: { authentication: [other], apiAccess: [other], noApiCredential: [true] },
 	};
 }
 
@@ -225,14 +228,14 @@ export const superOffice: SenderDefinition = {
 				name: 'SuperOffice Online API (Registers the Webhook)',
 				value: 'oAuth2',
 				credential: 'superOfficeOAuth2Api',
-				credentialDisplay: apiCredentialDisplay('oAuth2', 'onSite'),
+				credentialDisplay: apiCredentialDisplay('onSite'),
 				...automatically,
 			},
 			{
 				name: 'On-Site API (Registers the Webhook)',
 				value: 'onSite',
 				credential: 'superOfficeApi',
-				credentialDisplay: apiCredentialDisplay('onSite', 'oAuth2'),
+				credentialDisplay: apiCredentialDisplay('oAuth2'),
 				...automatically,
 				description:
 					'The same for an on-site installation: ticket, bearer token or user name and password',
