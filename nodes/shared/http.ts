@@ -35,18 +35,20 @@ interface RequestWithRawBody {
 export type ReadResult = { ok: true; raw: Buffer } | { ok: false; answer: Answer };
 
 /**
- * Returns the body exactly as it arrived. n8n keeps it on `rawBody` once read and offers
- * `readRawBody()` to read it (decompressing gzip and deflate, up to its payload size limit).
- * Signatures must be checked over these bytes, never over JSON parsed and serialised again.
+ * Returns the body exactly as it arrived. n8n keeps it on `rawBody` once read (then it is returned
+ * at once) and offers `readRawBody()` to read it (decompressing gzip and deflate, up to its payload
+ * size limit). Signatures must be checked over these bytes, never over JSON parsed and serialised
+ * again.
  */
-export async function readRawBody(context: IWebhookFunctions): Promise<ReadResult> {
+export function readRawBody(context: IWebhookFunctions): ReadResult | Promise<ReadResult> {
 	const request = context.getRequestObject() as unknown as RequestWithRawBody;
-	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
-		try {
-			await request.readRawBody();
-		} catch (error) {
-			const { status, type } = error as { status?: number; type?: string };
-			if (status === 413 || type === 'entity.too.large') {
+	if (request.rawBody !== undefined || typeof request.readRawBody !== 'function') {
+		return { ok: true, raw: request.rawBody ?? Buffer.alloc(0) };
+	}
+	return request.readRawBody().then(
+		(): ReadResult => ({ ok: true, raw: request.rawBody ?? Buffer.alloc(0) }),
+		(error: { status?: number; type?: string }): ReadResult => {
+			if (error?.status === 413 || error?.type === 'entity.too.large') {
 				return {
 					ok: false,
 					answer: rejected(413, 'too-large', 'The request body is larger than this n8n accepts'),
@@ -60,9 +62,8 @@ export async function readRawBody(context: IWebhookFunctions): Promise<ReadResul
 					'The request body could not be read (truncated or badly compressed)',
 				),
 			};
-		}
-	}
-	return { ok: true, raw: request.rawBody ?? Buffer.alloc(0) };
+		},
+	);
 }
 
 /**

@@ -173,17 +173,23 @@ function named(delivery: Delivery): string {
 // ---------------------------------------------------------------------------------------------
 // Authentication
 
-/** The check, and once after a failure, the check with the credential read again. */
-async function check(delivery: Delivery, arrival: Arrival): Promise<AuthResult> {
+/**
+ * The check. Once after a failure, the check with the credential read again (the secret may have
+ * been changed in n8n since this process read it): only then does checking wait for anything.
+ */
+function check(delivery: Delivery, arrival: Arrival): AuthResult | Promise<AuthResult> {
 	const result = delivery.authenticate(arrival);
 	const { recheck } = delivery.choices;
 	if (result.ok || delivery.rechecked || recheck === undefined) return result;
-	// The secret may have been changed in n8n since this process read it.
 	delivery.rechecked = true;
-	const fresh = await recheck().catch(() => undefined);
-	if (fresh === undefined) return result;
-	delivery.authenticate = fresh;
-	return fresh(arrival);
+	return recheck().then(
+		(fresh) => {
+			if (fresh === undefined) return result;
+			delivery.authenticate = fresh;
+			return fresh(arrival);
+		},
+		() => result,
+	);
 }
 
 function refused(delivery: Delivery, result: Extract<AuthResult, { ok: false }>): Answer {
@@ -193,31 +199,41 @@ function refused(delivery: Delivery, result: Extract<AuthResult, { ok: false }>)
 	return rejected(result.statusCode, result.reason, result.message);
 }
 
-/** Checked on the headers alone before the body is read: a missing or wrong header, or a stale
- * timestamp, costs no read of up to n8n's 16 MiB. */
-async function checkHeaders(delivery: Delivery): Promise<Answer | undefined> {
-	const result = await check(delivery, { headers: delivery.headers });
+/** What a check's result means for the delivery: an answer, or it passes (and `decided`). */
+function afterCheck(delivery: Delivery, result: AuthResult, decides: boolean): Answer | undefined {
 	if (!result.ok) return refused(delivery, result);
-	if (result.final) {
+	if (decides || result.final) {
 		delivery.decided = true;
 		delivery.passed = result;
 	}
 	return undefined;
 }
 
-async function readBody(delivery: Delivery): Promise<Answer | undefined> {
-	const read = await readRawBody(delivery.context);
-	if (!read.ok) return read.answer;
-	delivery.raw = read.raw;
-	return undefined;
+/**
+ * Checked on the headers alone before the body is read: a missing or wrong header, or a stale
+ * timestamp, costs no read of up to n8n's 16 MiB.
+ */
+function checkHeaders(delivery: Delivery): Answer | undefined | Promise<Answer | undefined> {
+	const result = check(delivery, { headers: delivery.headers });
+	if (result instanceof Promise) return result.then((done) => afterCheck(delivery, done, false));
+	return afterCheck(delivery, result, false);
 }
 
-async function authenticate(delivery: Delivery): Promise<Answer | undefined> {
+function readBody(delivery: Delivery): Answer | undefined | Promise<Answer | undefined> {
+	const read = readRawBody(delivery.context);
+	const use = (outcome: Awaited<typeof read>) => {
+		if (!outcome.ok) return outcome.answer;
+		delivery.raw = outcome.raw;
+		return undefined;
+	};
+	return read instanceof Promise ? read.then(use) : use(read);
+}
+
+function authenticate(delivery: Delivery): Answer | undefined | Promise<Answer | undefined> {
 	if (delivery.decided) return undefined;
-	const result = await check(delivery, { headers: delivery.headers, raw: delivery.raw });
-	if (!result.ok) return refused(delivery, result);
-	delivery.passed = result;
-	return undefined;
+	const result = check(delivery, { headers: delivery.headers, raw: delivery.raw });
+	if (result instanceof Promise) return result.then((done) => afterCheck(delivery, done, true));
+	return afterCheck(delivery, result, true);
 }
 
 /** What follows from a genuine delivery, in the background (see WebhookRegistration). */
