@@ -222,18 +222,27 @@ export async function ensureRegistered(
 	return true;
 }
 
-/** A stored id whose secret cannot be derived: its webhook is removed (when ours) and forgotten. */
-async function replaceUnusable(
+/** Removes the webhook static data names at SuperOffice, when it is ours, and forgets it. */
+async function removeOurs(
 	api: SuperOfficeApi,
 	staticData: IDataObject,
-	target: WebhookTarget,
-): Promise<boolean> {
+	target: Pick<WebhookTarget, 'url' | 'workflowId'>,
+): Promise<void> {
 	const { superOfficeWebhookId: id } = staticData as RegistrationData;
 	if (typeof id === 'number' && (await findOurs(api, id, target)) !== undefined) {
 		const removed = await call(api, 'DELETE', `Webhook/${id}`);
 		if (!ok(removed) && removed.statusCode !== 404) throw describeFailure('delete', removed);
 	}
 	forgetRegistration(staticData);
+}
+
+/** A stored id whose secret cannot be derived: its webhook is removed (when ours) and forgotten. */
+async function replaceUnusable(
+	api: SuperOfficeApi,
+	staticData: IDataObject,
+	target: WebhookTarget,
+): Promise<boolean> {
+	await removeOurs(api, staticData, target);
 	return false;
 }
 
@@ -275,12 +284,7 @@ export async function unregister(
 	target: Pick<WebhookTarget, 'url' | 'workflowId'>,
 	source: SecretSource,
 ): Promise<void> {
-	const { superOfficeWebhookId: id } = staticData as RegistrationData;
-	if (typeof id === 'number' && (await findOurs(api, id, target)) !== undefined) {
-		const removed = await call(api, 'DELETE', `Webhook/${id}`);
-		if (!ok(removed) && removed.statusCode !== 404) throw describeFailure('delete', removed);
-	}
-	forgetRegistration(staticData);
+	await removeOurs(api, staticData, target);
 	forgetSecretState(source.key);
 }
 

@@ -24,6 +24,8 @@
 // `ChangedByAssociateId` = the API user's associate. `fake.settled()` waits for them.
 'use strict';
 
+const { errorBody } = require('./superOfficeRecords');
+
 const ENTITIES = {
 	Sale: { key: 'SaleId', event: 'sale' },
 	Contact: { key: 'ContactId', event: 'contact' },
@@ -59,14 +61,6 @@ const TASKS = [
 	[9, 'Old task type', 'Outgoing', true],
 ];
 
-function errorBody(type, message) {
-	return {
-		Error: true,
-		ErrorType: type,
-		ErrorMessage: message,
-		ErrorSource: 'SuperOffice.Services.Implementation',
-	};
-}
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const clone = (value) => JSON.parse(JSON.stringify(value));
 

@@ -603,4 +603,4 @@ function recordRoutes(fake) {
 	};
 }
 
-module.exports = { recordRoutes, exampleRecords };
+module.exports = { recordRoutes, exampleRecords, errorBody };

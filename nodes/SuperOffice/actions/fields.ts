@@ -58,41 +58,24 @@ const base = (name: string, displayName: string, description: string) => ({
 	default: '',
 });
 
-export function textField(
-	name: string,
-	displayName: string,
-	field: string,
-	description: string,
-): Field {
-	return {
-		property: { ...base(name, displayName, description), type: 'string' },
-		write: (draft, value) => (draft[field] = String(plain(value))),
-	};
+/** A field holding one value, converted as the entity keeps it. */
+function valueField(
+	type: 'string' | 'number' | 'dateTime',
+	convert: (value: unknown) => string | number,
+) {
+	return (name: string, displayName: string, field: string, description: string): Field => ({
+		property: {
+			...base(name, displayName, description),
+			type,
+			...(type === 'number' ? { default: 0 } : {}),
+		},
+		write: (draft, value) => (draft[field] = convert(plain(value))),
+	});
 }
 
-export function numberField(
-	name: string,
-	displayName: string,
-	field: string,
-	description: string,
-): Field {
-	return {
-		property: { ...base(name, displayName, description), type: 'number', default: 0 },
-		write: (draft, value) => (draft[field] = Number(plain(value))),
-	};
-}
-
-export function dateField(
-	name: string,
-	displayName: string,
-	field: string,
-	description: string,
-): Field {
-	return {
-		property: { ...base(name, displayName, description), type: 'dateTime' },
-		write: (draft, value) => (draft[field] = String(plain(value))),
-	};
-}
+export const textField = valueField('string', String);
+export const numberField = valueField('number', Number);
+export const dateField = valueField('dateTime', String);
 
 export function optionsField(
 	name: string,
