@@ -144,6 +144,11 @@ export function associateField(name: string, displayName: string, description: s
 	});
 }
 
+/** A company's contact person, by their SuperOffice ID. */
+export function personField(description: string): Field {
+	return referenceField('person', 'Contact Person', 'Person', 'PersonId', description);
+}
+
 /** A company, picked from a list searched by name, or given by ID. */
 export function companyField(name: string, displayName = 'Company'): Field {
 	return referenceField(

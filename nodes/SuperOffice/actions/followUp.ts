@@ -4,6 +4,7 @@ import {
 	associateField,
 	companyField,
 	fieldCollection,
+	personField,
 	given,
 	idOf,
 	itemValues,
@@ -22,13 +23,7 @@ import type { Field, Operation } from './fields';
 
 const LINKS: Field[] = [
 	companyField('company'),
-	referenceField(
-		'person',
-		'Contact Person',
-		'Person',
-		'PersonId',
-		'The person the follow-up is with (their SuperOffice ID)',
-	),
+	personField('The person the follow-up is with (their SuperOffice ID)'),
 	referenceField(
 		'sale',
 		'Sale',

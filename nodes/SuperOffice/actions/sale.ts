@@ -5,12 +5,12 @@ import {
 	companyField,
 	dateField,
 	fieldCollection,
+	personField,
 	idParameter,
 	itemId,
 	itemValues,
 	numberField,
 	optionsField,
-	referenceField,
 	showFor,
 	textField,
 	writeFields,
@@ -36,13 +36,7 @@ const FIELDS: Field[] = [
 	textField('description', 'Description', 'SaleText', "The sale's text: notes, a link"),
 	associateField('owner', 'Owner', 'The SuperOffice user who owns the sale'),
 	companyField('company'),
-	referenceField(
-		'person',
-		'Contact Person',
-		'Person',
-		'PersonId',
-		'The person at the company the sale is with (their SuperOffice ID)',
-	),
+	personField('The person at the company the sale is with (their SuperOffice ID)'),
 ];
 
 const CREATE_FIELDS = FIELDS.filter(
